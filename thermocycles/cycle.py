@@ -1,0 +1,178 @@
+"""A thermodynamic cycle: a working substance taken through an ordered list of strokes."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import attrs
+
+from .errors import CycleError, ParameterError
+from .model import CycleModel
+from .parameters import ParameterSpec, build_parameter_table
+from .performance import Performance
+from .reservoirs import Reservoir
+from .strokes import Stroke
+from .substances import Substance
+from .values import Parameter, check_unit_mode, component_label, value_specs
+
+
+def _is_substance(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not isinstance(value, Substance):
+        raise ParameterError(f"Cycle.substance must be a Substance (e.g. TwoLevelSubstance()); got {value!r}")
+
+
+def _are_strokes(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
+    if not value:
+        raise CycleError("Cycle.strokes must hold at least one stroke; got none")
+    for k, stroke in enumerate(value):
+        if not isinstance(stroke, Stroke):
+            raise CycleError(f"Cycle.strokes[{k}] must be a Stroke (Isochore, QuantumAdiabat, ...); got {stroke!r}")
+    names = [s.name for s in value]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise CycleError(f"Cycle.strokes must have distinct names (they name parameters); repeated: {dup}")
+
+
+@attrs.frozen(kw_only=True)
+class Cycle:
+    """A working substance taken through strokes, in order, back to its start.
+
+    The cycle checks itself when built: strokes join up (each starts at the control value where the
+    previous one ended, and the last ends where the first starts), values have the right kinds and
+    signs, reservoirs with one name are one reservoir, and units are used throughout or not at all.
+    Every numeric value becomes a named parameter (see :mod:`thermocycles.parameters`), which
+    plugins address by name.
+
+    Parameters
+    ----------
+    substance : Substance
+        The working substance.
+    strokes : sequence of Stroke
+        The strokes, in order.
+
+    Examples
+    --------
+    >>> import thermocycles as tc
+    >>> cold = tc.Reservoir(name="c", temperature=1.0, coupling=1.0)
+    >>> hot = tc.Reservoir(name="h", temperature=2.0, coupling=1.0)
+    >>> w_a, w_b = tc.Parameter("w_a", 1.0), tc.Parameter("w_b", 3.0)
+    >>> cycle = tc.Cycle(substance=tc.TwoLevelSubstance(), strokes=[
+    ...     tc.Isochore(name="c", reservoir=cold, control=w_a, duration=0.5),
+    ...     tc.QuantumAdiabat(name="ch", start=w_a, end=w_b, duration=0.1),
+    ...     tc.Isochore(name="h", reservoir=hot, control=w_b, duration=0.5),
+    ...     tc.QuantumAdiabat(name="hc", start=w_b, end=w_a, duration=0.1)])
+    >>> cycle.parameter_names
+    ('T_c', 'gamma_c', 'T_h', 'gamma_h', 'w_a', 'w_b', 'tau_c', 'tau_ch', 'tau_h', 'tau_hc')
+    >>> round(float(cycle.performance().cop), 12)
+    0.5
+    """
+
+    substance: Substance = attrs.field(validator=_is_substance)
+    strokes: tuple[Stroke, ...] = attrs.field(converter=tuple, validator=_are_strokes)
+    _reservoirs: tuple[Reservoir, ...] = attrs.field(init=False, eq=False, repr=False)
+    _has_units: bool = attrs.field(init=False, eq=False, repr=False)
+    _model: CycleModel = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        reservoirs: dict[str, Reservoir] = {}
+        for stroke in self.strokes:
+            for res in stroke.reservoirs():
+                seen = reservoirs.setdefault(res.name, res)
+                if seen is not res and seen != res:
+                    raise CycleError(
+                        f"two different reservoirs are named {res.name!r} ({seen!r} and {res!r}); "
+                        f"a name identifies one reservoir: rename one, or use the same object"
+                    )
+        object.__setattr__(self, "_reservoirs", tuple(reservoirs.values()))
+        items = []
+        for comp in (self.substance, *reservoirs.values(), *self.strokes):
+            label = component_label(comp)
+            items += [(f"{label}.{f}", getattr(comp, f)) for f, _ in value_specs(type(comp))]
+        object.__setattr__(self, "_has_units", bool(check_unit_mode("Cycle", items)))
+        specs, binding = build_parameter_table(self.substance, self._reservoirs, self.strokes)
+        object.__setattr__(self, "_model", CycleModel(self, specs, binding))
+
+    @property
+    def reservoirs(self) -> tuple[Reservoir, ...]:
+        """The reservoirs the strokes touch, in order of first contact."""
+        return self._reservoirs
+
+    @property
+    def has_units(self) -> bool:
+        """True if the cycle was built with pint quantities (results then carry units)."""
+        return self._has_units
+
+    @property
+    def model(self) -> CycleModel:
+        """The unit-free core (natural-unit parameters and evaluation) of this cycle."""
+        return self._model
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """Names of the cycle's parameters."""
+        return self._model.names
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """Parameter values as given (quantities or plain numbers), by name."""
+        return {name: spec.value for name, spec in self._model.specs.items()}
+
+    @property
+    def parameter_specs(self) -> dict[str, ParameterSpec]:
+        """Kind, value, natural value and uses of each parameter."""
+        return dict(self._model.specs)
+
+    def performance(self, method: str = "auto") -> Performance:
+        """Performance in the periodic steady state.
+
+        Parameters
+        ----------
+        method : {"auto", "closed_form", "linear_algebra"}
+            "auto" uses a closed form where one applies (the two-level Otto cycle), else the
+            generic linear-algebra path. Both give the same numbers to round-off.
+        """
+        return self._model.evaluate(method=method, units=True)
+
+    def with_parameters(self, **values: Any) -> "Cycle":
+        """A new cycle with some parameters changed (every field that shares them changes).
+
+        Examples
+        --------
+        >>> import thermocycles as tc
+        >>> fridge = tc.quantum_otto_refrigerator(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,
+        ...     w_a=1.0, w_b=3.0, tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1)
+        >>> fridge.with_parameters(w_a=1.5).parameters["w_a"]
+        1.5
+        """
+        self._model.values(values)  # checks the names
+        binding = self._model.binding
+
+        def evolve(component: Any, owner: tuple, **extra: Any) -> Any:
+            changes = dict(extra)
+            for field, _ in value_specs(type(component)):
+                name = binding.get((owner, field))
+                if name in values:
+                    raw = getattr(component, field)
+                    changes[field] = (Parameter(raw.name, values[name]) if isinstance(raw, Parameter)
+                                      else values[name])
+            return attrs.evolve(component, **changes) if changes else component
+
+        new_reservoirs = {r.name: evolve(r, ("reservoir", r.name)) for r in self._reservoirs}
+
+        def swap(value: Any) -> Any:
+            if isinstance(value, Reservoir):
+                return new_reservoirs.get(value.name, value)
+            if isinstance(value, (tuple, list)) and value and all(isinstance(v, Reservoir) for v in value):
+                return type(value)(swap(v) for v in value)
+            return value
+
+        strokes = []
+        for k, stroke in enumerate(self.strokes):
+            extra = {}
+            for f in attrs.fields(type(stroke)):
+                if f.init:
+                    new = swap(getattr(stroke, f.name))
+                    if new is not getattr(stroke, f.name):
+                        extra[f.name.lstrip("_")] = new
+            strokes.append(evolve(stroke, ("stroke", k), **extra))
+        return Cycle(substance=evolve(self.substance, ("substance",)), strokes=strokes)

@@ -1,0 +1,209 @@
+"""Unit-free kernels of the population dynamics: rate matrices, stroke maps, periodic states.
+
+Everything here works on plain floats and ndarrays in natural units (hbar = k_B = 1) and
+broadcasts over leading "batch" axes: energies have shape ``(..., N)``, rate matrices and maps
+``(..., N, N)``. Populations are column vectors ``p`` with ``dp/dt = R p``; ``R[..., j, i]`` is the
+rate of the jump i -> j, so every column of ``R`` sums to zero.
+
+Sign convention (the one used everywhere in thermocycles): heat and work are energy flowing
+*into the working substance*. On a stroke, the heat from a reservoir and the work are linear in
+the populations at the stroke's start, so a stroke is fully described by a :class:`StrokeMap`.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import attrs
+import numpy as np
+import scipy.linalg
+from scipy.special import expit, log_softmax
+
+from .errors import CycleError
+
+
+def thermal_populations(energies: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """Gibbs populations ``exp(-beta eps_i) / Z`` along the last axis (stable for any beta*eps).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> thermal_populations(np.array([1.0, 2.0]), 1.0).round(6)
+    array([0.731059, 0.268941])
+    """
+    beta = np.asarray(beta, dtype=float)[..., None]
+    return np.exp(log_softmax(-beta * np.asarray(energies, dtype=float), axis=-1))
+
+
+def tanh_rate_matrix(energies: np.ndarray, beta: np.ndarray, gamma: np.ndarray) -> np.ndarray:
+    """Detailed-balance rate matrix with ``k_{i->j} = gamma (1 + tanh(beta (eps_i - eps_j) / 2))``.
+
+    For two levels (w, 2w) this is the paper's model: ``k_down = gamma (1 + tanh(beta w/2))``,
+    ``k_up = gamma (1 - tanh(beta w/2))``. ``1 + tanh(z/2)`` is evaluated as ``2 expit(z)``, which
+    keeps exponentially small upward rates instead of rounding them to zero.
+
+    Parameters
+    ----------
+    energies : ndarray, shape (..., N)
+        Level energies.
+    beta, gamma : ndarray, broadcastable to the batch shape
+        Inverse temperature and coupling rate of the reservoir.
+
+    Returns
+    -------
+    ndarray, shape (..., N, N)
+        ``R[..., j, i]`` = rate of i -> j; columns sum to zero.
+    """
+    eps = np.asarray(energies, dtype=float)
+    beta = np.asarray(beta, dtype=float)[..., None, None]
+    gamma = np.asarray(gamma, dtype=float)[..., None, None]
+    gap = eps[..., None, :] - eps[..., :, None]  # gap[j, i] = eps_i - eps_j
+    rates = 2.0 * gamma * expit(beta * gap)
+    return _with_diagonal(rates)
+
+
+def _with_diagonal(rates: np.ndarray) -> np.ndarray:
+    """Set the diagonal of a jump-rate matrix so that its columns sum to zero."""
+    eye = _eye(rates.shape[-1])
+    rates = rates * (1.0 - eye)
+    return rates - eye * rates.sum(axis=-2)[..., None, :]
+
+
+@attrs.frozen
+class StrokeMap:
+    """What a stroke does to the populations, and the energy it exchanges, as linear maps.
+
+    Attributes
+    ----------
+    deviation : ndarray, shape (..., N, N)
+        ``M - I``, where ``p_end = M p_start``. Kept instead of ``M`` so that short strokes lose no
+        digits to cancellation.
+    heat : dict of str to ndarray, shape (..., N)
+        For each reservoir touched, the row vector ``h`` with heat into the substance ``h @ p_start``.
+    work : ndarray, shape (..., N)
+        Row vector ``w``: work done on the substance is ``w @ p_start``.
+    duration : ndarray
+        Duration of the stroke.
+    """
+
+    deviation: np.ndarray
+    heat: Mapping[str, np.ndarray]
+    work: np.ndarray
+    duration: np.ndarray
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The population map ``M``."""
+        return self.deviation + _eye(self.deviation.shape[-1])
+
+
+def frozen_populations_map(work: np.ndarray, duration: np.ndarray) -> StrokeMap:
+    """Map of a stroke that leaves the populations unchanged and does work ``work @ p``."""
+    work = np.asarray(work, dtype=float)
+    n = work.shape[-1]
+    return StrokeMap(
+        deviation=np.zeros(work.shape[:-1] + (n, n)),
+        heat={},
+        work=work,
+        duration=np.asarray(duration, dtype=float)[()],
+    )
+
+
+def relaxation_map(
+    energies: np.ndarray, rates: Mapping[str, np.ndarray], duration: np.ndarray
+) -> StrokeMap:
+    """Map of a stroke at fixed energies in contact with one or more reservoirs.
+
+    With ``R = sum_r R_r``, ``P = exp(R tau)`` and ``Phi = int_0^tau exp(R t) dt`` (both from one
+    matrix exponential of ``[[R tau, tau I], [0, 0]]``), the heat from reservoir r is
+    ``eps @ R_r @ Phi @ p_start`` and ``P - I = R Phi``. For ``|R tau| < 1`` the deviation is taken as
+    ``R Phi``, which keeps full relative precision for short strokes; otherwise as ``P - I``.
+
+    Parameters
+    ----------
+    energies : ndarray, shape (..., N)
+    rates : dict of str to ndarray, shape (..., N, N)
+        Rate matrix contributed by each reservoir.
+    duration : ndarray
+        Contact time.
+    """
+    eps = np.asarray(energies, dtype=float)
+    tau = np.asarray(duration, dtype=float)
+    names = list(rates)
+    total = rates[names[0]] if len(names) == 1 else sum(rates[name] for name in names)
+    n = total.shape[-1]
+    batch = np.broadcast_shapes(total.shape[:-2], tau.shape, eps.shape[:-1])
+    tau_b = tau[..., None, None]
+    generator = total * tau_b
+
+    aug = np.zeros(batch + (2 * n, 2 * n))
+    aug[..., :n, :n] = generator
+    aug[..., :n, n:] = _eye(n) * tau_b
+    expo = scipy.linalg.expm(aug)
+    integral = expo[..., :n, n:]
+
+    short = np.abs(generator).sum(axis=-2).max(axis=-1) < 1.0
+    if short.all():
+        deviation = total @ integral
+    else:
+        deviation = expo[..., :n, :n] - _eye(n)
+        if short.any():
+            deviation = np.where(short[..., None, None], total @ integral, deviation)
+
+    if len(names) == 1:
+        heat = {names[0]: (eps[..., None, :] @ deviation)[..., 0, :]}
+    else:
+        heat = {name: (eps[..., None, :] @ (rates[name] @ integral))[..., 0, :] for name in names}
+    return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
+                     duration=np.broadcast_to(tau, batch)[()])
+
+
+_EYES: dict[int, np.ndarray] = {}
+
+
+def _eye(n: int) -> np.ndarray:
+    eye = _EYES.get(n)
+    if eye is None:
+        eye = _EYES[n] = np.eye(n)
+        eye.flags.writeable = False
+    return eye
+
+
+def cycle_deviation(deviations: list[np.ndarray]) -> np.ndarray:
+    """``M_total - I`` for maps applied in order, accumulated without forming ``I + small``."""
+    total = deviations[0]
+    for dev in deviations[1:]:
+        total = dev + total + dev @ total
+    return total
+
+
+def periodic_state(deviation: np.ndarray) -> np.ndarray:
+    """Populations ``p`` with ``M p = p`` and ``sum p = 1``, from ``deviation = M - I``: one solve.
+
+    The last equation of ``(M - I) p = 0`` is redundant (columns of a stochastic map's deviation sum
+    to zero) and is replaced by the normalisation, scaled to the size of ``M - I``.
+
+    Raises
+    ------
+    CycleError
+        If the periodic state is not unique (e.g. no stroke couples the substance to a reservoir).
+    """
+    dev = np.asarray(deviation, dtype=float)
+    n = dev.shape[-1]
+    scale = np.abs(dev).max(axis=(-2, -1))
+    system = dev.copy()
+    system[..., -1, :] = scale[..., None]
+    rhs = np.zeros(dev.shape[:-1])
+    rhs[..., -1] = scale
+    try:
+        p = np.linalg.solve(system, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        p = np.full(dev.shape[:-1], np.nan)
+    ok = np.isfinite(p).all(axis=-1) & (p.min(axis=-1) > -1e-9) & (np.abs(p.sum(axis=-1) - 1) < 1e-9)
+    if not np.all(ok) or n == 0:
+        raise CycleError(
+            "the cycle has no unique periodic steady state: the one-cycle map does not relax the "
+            "populations to a single fixed point (does every level connect to a reservoir on some "
+            "stroke, with a non-zero contact time?)"
+        )
+    return p

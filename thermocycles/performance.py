@@ -1,0 +1,330 @@
+"""The performance record of a cycle in its periodic steady state.
+
+Sign conventions (stated once, used everywhere)
+-----------------------------------------------
+* ``heat[r]`` is the heat the working substance absorbs from reservoir ``r`` per cycle, and
+  ``work`` the work done *on* the substance per cycle. The first law of a closed cycle reads
+  ``sum_r heat[r] + work = 0``.
+* For a cycle between two reservoirs (the colder one "cold", the hotter "hot"), following the
+  paper: ``q_c`` is the heat absorbed from the cold reservoir, ``q_h`` the heat released *into* the
+  hot reservoir (``q_h = -heat[hot]``), so a refrigerator has ``q_c, q_h, work > 0`` and
+  ``q_h = q_c + work``.
+* ``entropy_production = -sum_r heat[r] / T_r`` (in units of k_B per cycle) is >= 0.
+
+Derived figures: ``cop = q_c / work``, ``cooling_rate = q_c / cycle_time``,
+``chi = cop * cooling_rate``, ``efficiency = work / q_h`` (the engine efficiency: work delivered
+over heat drawn from the hot reservoir), ``power = -work / cycle_time`` (power delivered).
+A ratio whose denominator is exactly zero is ``inf`` or ``nan``, as IEEE arithmetic gives.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from functools import cached_property
+from typing import Any, Callable, Mapping
+
+import attrs
+import numpy as np
+
+from .errors import AnalysisError
+from .units import ENERGY, ENTROPY, ENTROPY_RATE, POWER, TEMPERATURE, TIME, Kind
+
+
+class Mode(str, enum.Enum):
+    """Operating mode of a two-reservoir cycle, from the signs of q_c, q_h and work."""
+
+    REFRIGERATOR = "refrigerator"  #: work in, heat from cold to hot
+    ENGINE = "engine"  #: heat from hot, part to cold, work out
+    HEATER = "heater"  #: work in, heat released into both reservoirs
+    ACCELERATOR = "accelerator"  #: work in, speeds heat flow from hot to cold
+    CONDUCTOR = "conductor"  #: no work, heat flows from hot to cold
+    IDLE = "idle"  #: no energy exchanged
+    UNPHYSICAL = "unphysical"  #: violates the second law (never produced by a correct model)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: relative size below which a heat or work counts as zero when classifying the mode
+MODE_TOLERANCE = 1e-12
+
+
+def classify_mode(q_c: Any, q_h: Any, work: Any) -> Any:
+    """Operating mode from the signs of q_c (from cold), q_h (into hot) and work (on substance).
+
+    Returns a :class:`Mode` for scalars, an array of mode names for arrays.
+
+    Examples
+    --------
+    >>> classify_mode(1.0, 3.0, 2.0)
+    <Mode.REFRIGERATOR: 'refrigerator'>
+    >>> classify_mode(-1.0, -3.0, -2.0)
+    <Mode.ENGINE: 'engine'>
+    """
+    q_c, q_h, work = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (q_c, q_h, work)))
+    scale = np.maximum(np.maximum(np.abs(q_c), np.abs(q_h)), np.abs(work))
+    tol = MODE_TOLERANCE * scale
+    pos_c, neg_c = q_c > tol, q_c < -tol
+    pos_h, neg_h = q_h > tol, q_h < -tol
+    pos_w, neg_w = work > tol, work < -tol
+    zero_w = ~pos_w & ~neg_w
+    conditions = [
+        scale == 0,
+        pos_w & pos_c,
+        pos_w & ~pos_c & ~neg_h,
+        pos_w & neg_c & neg_h,
+        neg_w & ~pos_c & neg_h,
+        zero_w & neg_c & neg_h,
+        zero_w & ~neg_c & ~pos_c & ~neg_h & ~pos_h,
+    ]
+    choices = [Mode.IDLE, Mode.REFRIGERATOR, Mode.HEATER, Mode.ACCELERATOR, Mode.ENGINE,
+               Mode.CONDUCTOR, Mode.IDLE]
+    names = np.select(conditions, [m.value for m in choices], default=Mode.UNPHYSICAL.value)
+    if names.ndim == 0:
+        return Mode(str(names))
+    return names
+
+
+@attrs.frozen
+class StrokeRecord:
+    """One line of the per-stroke ledger.
+
+    Attributes
+    ----------
+    name, kind : str
+        Stroke name and class name.
+    duration : float or Quantity
+    heat : dict of str to value
+        Heat absorbed by the substance from each reservoir touched during the stroke.
+    work : float or Quantity
+        Work done on the substance during the stroke.
+    populations_start, populations_end : ndarray, shape (..., N)
+        Level populations at the stroke's start and end (the cycle's corners).
+    control_start, control_end : float or Quantity
+        Control value (e.g. the frequency w) at the stroke's start and end.
+    """
+
+    name: str
+    kind: str
+    duration: Any
+    heat: Mapping[str, Any]
+    work: Any
+    populations_start: np.ndarray = attrs.field(eq=False)
+    populations_end: np.ndarray = attrs.field(eq=False)
+    control_start: Any
+    control_end: Any
+
+
+@attrs.frozen
+class StrokeData:
+    """Natural-unit ledger entry produced by an evaluation path (see :class:`StrokeRecord`)."""
+
+    name: str
+    kind: str
+    duration: Any
+    heat: Mapping[str, Any]
+    work: Any
+    populations_start: np.ndarray
+    populations_end: np.ndarray
+    control_start: Any
+    control_end: Any
+
+
+def _ratio(a: Any, b: Any) -> Any:
+    """``a / b`` with IEEE results (inf, nan) for a zero denominator, and no warning."""
+    if isinstance(a, float) and isinstance(b, float):  # fast path for scalars (np.float64 too)
+        if b != 0.0:
+            return a / b
+        return math.nan if a == 0.0 or math.isnan(a) else math.copysign(math.inf, a) * math.copysign(1.0, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(a, b)
+
+
+class Performance:
+    """Performance of a cycle in its periodic steady state (see the module docstring for signs).
+
+    Values are plain floats/ndarrays in natural units when the cycle was built from plain numbers,
+    and pint quantities when it carries units (energies in J, rates in W, times in s, entropies in
+    J/K). :meth:`natural` gives the unit-free record in any case.
+
+    Attributes
+    ----------
+    heat : dict of str to value
+        Heat absorbed from each reservoir per cycle.
+    work : value
+        Work done on the substance per cycle.
+    cycle_time : value
+    strokes : tuple of StrokeRecord
+        The per-stroke ledger (heat, work, duration, populations at each corner).
+    """
+
+    def __init__(
+        self,
+        *,
+        heat: Mapping[str, Any],
+        work: Any,
+        cycle_time: Any,
+        temperatures: Mapping[str, Any],
+        ledger: Callable[[], list[StrokeData]],
+        units: bool = False,
+        control_kind: Kind = ENERGY,
+        method: str = "",
+    ):
+        self._heat = dict(heat)
+        self._work = work
+        self._cycle_time = cycle_time
+        self._temperatures = dict(temperatures)
+        self._ledger = ledger
+        self._units = units
+        self._control_kind = control_kind
+        self.method = method
+
+    def natural(self) -> "Performance":
+        """The same record without units (natural units, hbar = k_B = 1)."""
+        if not self._units:
+            return self
+        twin = Performance(heat=self._heat, work=self._work, cycle_time=self._cycle_time,
+                           temperatures=self._temperatures, ledger=self._ledger, units=False,
+                           control_kind=self._control_kind, method=self.method)
+        twin.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_n_")})
+        return twin
+
+    @property
+    def has_units(self) -> bool:
+        """True if values are pint quantities."""
+        return self._units
+
+    def _out(self, value: Any, kind: Kind) -> Any:
+        return kind.wrap(value) if self._units else value
+
+    # -- natural-unit core figures (cached) -------------------------------------------------
+    @cached_property
+    def _n_cold_hot(self) -> tuple[Any, Any]:
+        names = list(self._heat)
+        if len(names) != 2:
+            raise AnalysisError(
+                f"q_c and q_h are defined for cycles between two reservoirs; this cycle exchanges "
+                f"heat with {len(names)} ({', '.join(names) or 'none'}): use Performance.heat"
+            )
+        a, b = names
+        t_a, t_b = self._temperatures[a], self._temperatures[b]
+        if np.ndim(t_a) == 0 and np.ndim(t_b) == 0:
+            return (self._heat[a], self._heat[b]) if t_a <= t_b else (self._heat[b], self._heat[a])
+        a_cold = np.asarray(t_a) <= np.asarray(t_b)
+        return np.where(a_cold, self._heat[a], self._heat[b]), np.where(a_cold, self._heat[b], self._heat[a])
+
+    @property
+    def _n_q_c(self) -> Any:
+        return self._n_cold_hot[0]
+
+    @property
+    def _n_q_h(self) -> Any:
+        return -self._n_cold_hot[1]
+
+    # -- public figures ---------------------------------------------------------------------
+    @property
+    def heat(self) -> dict[str, Any]:
+        """Heat absorbed by the substance from each reservoir per cycle, by reservoir name."""
+        return {name: self._out(q, ENERGY) for name, q in self._heat.items()}
+
+    @property
+    def temperatures(self) -> dict[str, Any]:
+        """Temperature of each reservoir, by name."""
+        return {name: self._out(t, TEMPERATURE) for name, t in self._temperatures.items()}
+
+    @property
+    def work(self) -> Any:
+        """Work done on the substance per cycle (paper's W)."""
+        return self._out(self._work, ENERGY)
+
+    @property
+    def cycle_time(self) -> Any:
+        """Duration of one cycle."""
+        return self._out(self._cycle_time, TIME)
+
+    @property
+    def q_c(self) -> Any:
+        """Heat absorbed from the cold reservoir per cycle (paper's Q_c)."""
+        return self._out(self._n_q_c, ENERGY)
+
+    @property
+    def q_h(self) -> Any:
+        """Heat released into the hot reservoir per cycle (paper's Q_h)."""
+        return self._out(self._n_q_h, ENERGY)
+
+    @property
+    def cop(self) -> Any:
+        """Coefficient of performance of a refrigerator, q_c / work."""
+        return _ratio(self._n_q_c, self._work)
+
+    @property
+    def cooling_rate(self) -> Any:
+        """Heat extracted from the cold reservoir per unit time, q_c / cycle_time (paper's R)."""
+        return self._out(_ratio(self._n_q_c, self._cycle_time), POWER)
+
+    @property
+    def chi(self) -> Any:
+        """Figure of merit chi = cop * cooling_rate (paper's eq. 19)."""
+        return self._out(self.cop * _ratio(self._n_q_c, self._cycle_time), POWER)
+
+    @property
+    def efficiency(self) -> Any:
+        """Engine efficiency: work delivered over heat drawn from the hot reservoir, work / q_h."""
+        return _ratio(self._work, self._n_q_h)
+
+    @property
+    def power(self) -> Any:
+        """Power delivered, -work / cycle_time (positive for an engine)."""
+        return self._out(_ratio(-self._work, self._cycle_time), POWER)
+
+    @cached_property
+    def _n_entropy_production(self) -> Any:
+        return -sum(_ratio(q, self._temperatures[name]) for name, q in self._heat.items())
+
+    @property
+    def entropy_production(self) -> Any:
+        """Entropy produced in the reservoirs per cycle, -sum_r heat[r]/T_r (k_B = 1), >= 0."""
+        return self._out(self._n_entropy_production, ENTROPY)
+
+    @property
+    def entropy_production_rate(self) -> Any:
+        """Entropy production per unit time."""
+        return self._out(_ratio(self._n_entropy_production, self._cycle_time), ENTROPY_RATE)
+
+    @cached_property
+    def mode(self) -> Any:
+        """Operating mode (:class:`Mode`; an array of mode names for array parameters)."""
+        if len(self._heat) == 1:
+            (q,) = self._heat.values()
+            return classify_mode(0.0 * q, -q, self._work)  # one reservoir: heater or idle
+        return classify_mode(self._n_q_c, self._n_q_h, self._work)
+
+    @cached_property
+    def strokes(self) -> tuple[StrokeRecord, ...]:
+        """Per-stroke ledger: heat, work, duration, populations and control at each corner."""
+        return tuple(
+            StrokeRecord(
+                name=d.name, kind=d.kind, duration=self._out(d.duration, TIME),
+                heat={r: self._out(q, ENERGY) for r, q in d.heat.items()},
+                work=self._out(d.work, ENERGY),
+                populations_start=d.populations_start, populations_end=d.populations_end,
+                control_start=self._out(d.control_start, self._control_kind),
+                control_end=self._out(d.control_end, self._control_kind),
+            )
+            for d in self._ledger()
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The scalar figures as a dict (two-reservoir cycles)."""
+        names = ["q_c", "q_h", "work", "cycle_time", "cop", "cooling_rate", "chi", "efficiency",
+                 "power", "entropy_production", "entropy_production_rate", "mode"]
+        return {name: getattr(self, name) for name in names}
+
+    def __repr__(self) -> str:
+        try:
+            body = ", ".join(f"{k}={v!s}" for k, v in self.as_dict().items())
+        except AnalysisError:
+            body = f"heat={self.heat}, work={self.work}, cycle_time={self.cycle_time}"
+        return f"Performance({body})"
+

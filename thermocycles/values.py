@@ -1,0 +1,273 @@
+"""Numeric fields of components: declaration, validation, named parameters.
+
+Components (reservoirs, substances, strokes) declare their numeric fields with
+:func:`value_field`, which records the field's physical kind, its parameter symbol and its sign
+constraint in the attrs metadata. :class:`Component` validates every such field when an object is
+built (and so also after ``attrs.evolve``). A value is a plain number or ndarray in natural units, a
+pint quantity, or a :class:`Parameter` that names it so that several fields share one value and
+plugins can address it by name.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .errors import DimensionError, ParameterError
+from .units import Kind, is_quantity, to_natural
+
+_META_KEY = "thermocycles"
+
+POSITIVE = "positive"
+NONNEGATIVE = "nonnegative"
+
+
+def _normalize(value: Any) -> Any:
+    """Plain numbers to float, sequences to float arrays; quantities and parameters untouched."""
+    if isinstance(value, (Parameter, bool, np.bool_)) or is_quantity(value):
+        return value
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return float(value)
+    if isinstance(value, (list, tuple, np.ndarray)):
+        try:
+            return np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            return value
+    return value
+
+
+def values_equal(a: Any, b: Any) -> bool:
+    """Equality of two field values that works for arrays and quantities."""
+    if isinstance(a, Parameter) or isinstance(b, Parameter):
+        return isinstance(a, Parameter) and isinstance(b, Parameter) and a == b
+    if is_quantity(a) != is_quantity(b):
+        return False
+    if is_quantity(a):
+        if a.dimensionality != b.dimensionality:
+            return False
+        try:
+            return bool(np.array_equal(np.asarray(a.magnitude), np.asarray(b.to(a.units).magnitude)))
+        except Exception:  # pint refuses the conversion (e.g. Hz against rad/s): not equal
+            return False
+    try:
+        return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+    except Exception:
+        return a is b
+
+
+_value_eq = attrs.cmp_using(eq=values_equal)
+
+
+def _check_identifier(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not isinstance(value, str) or not value.isidentifier() or keyword.iskeyword(value):
+        raise ParameterError(
+            f"{type(instance).__name__}.{attribute.name} must be a Python identifier "
+            f"(letters, digits, underscores, e.g. 'w_a'); got {value!r}"
+        )
+
+
+@attrs.frozen
+class Parameter:
+    """A named value that several fields of a cycle share, and that plugins address by name.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name, a Python identifier (e.g. ``"w_a"``).
+    value : float, ndarray or pint.Quantity
+        Its value; its kind is checked against every field that uses it.
+
+    Examples
+    --------
+    >>> import thermocycles as tc
+    >>> w_a = tc.Parameter("w_a", 1.0)
+    >>> tc.Isochore(name="c", reservoir=tc.Reservoir(name="c", temperature=1.0, coupling=1.0),
+    ...             control=w_a, duration=0.5).control.name
+    'w_a'
+    """
+
+    name: str = attrs.field(validator=_check_identifier)
+    value: Any = attrs.field(converter=_normalize, eq=_value_eq)
+
+
+@attrs.frozen
+class ValueSpec:
+    """Metadata of a numeric field: its kind, parameter symbol and sign constraint.
+
+    ``kind is None`` marks a control field, whose kind is the substance's control kind.
+    """
+
+    kind: Kind | None
+    symbol: str | None
+    constraint: str | None
+    control: bool = False
+
+
+def value_field(
+    kind: Kind | None,
+    symbol: str | None = None,
+    *,
+    constraint: str | None = None,
+    default: Any = attrs.NOTHING,
+    control: bool = False,
+) -> Any:
+    """Declare a numeric field of a component.
+
+    Parameters
+    ----------
+    kind : Kind or None
+        Physical kind (:data:`thermocycles.units.TEMPERATURE`, ...); None for a control field.
+    symbol : str, optional
+        Symbol used to name the field's parameter when it is not a :class:`Parameter`
+        (a reservoir's ``temperature`` with symbol ``"T"`` in reservoir ``"c"`` becomes ``T_c``).
+    constraint : {"positive", "nonnegative", None}
+        Sign constraint, checked elementwise.
+    default : optional
+        Default value.
+    control : bool
+        True for a field holding a value of the substance's control parameter.
+    """
+    return attrs.field(
+        default=default,
+        kw_only=True,
+        converter=_normalize,
+        eq=_value_eq,
+        hash=False,
+        metadata={_META_KEY: ValueSpec(kind, symbol, constraint, control)},
+    )
+
+
+def value_specs(cls: type) -> tuple[tuple[str, ValueSpec], ...]:
+    """The numeric fields of an attrs class, as (field name, spec) pairs, in declaration order."""
+    cached = _SPECS.get(cls)
+    if cached is None:
+        cached = tuple((f.name, f.metadata[_META_KEY]) for f in attrs.fields(cls)
+                       if _META_KEY in f.metadata)
+        _SPECS[cls] = cached
+    return cached
+
+
+_SPECS: dict[type, tuple[tuple[str, ValueSpec], ...]] = {}
+
+
+def _describe(value: Any) -> str:
+    if is_quantity(value):
+        return f"{value:~P}"
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape}"
+    return repr(value)
+
+
+def check_finite(natural: Any, where: str, expected: str, given: Any) -> None:
+    """Raise unless every element of ``natural`` is a finite real number."""
+    if type(natural) is float and math.isfinite(natural):
+        return
+    arr = np.asarray(natural)
+    if arr.dtype.kind not in "fiu":
+        raise ParameterError(f"{where} must be {expected}; got {_describe(given)}")
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        idx = np.argwhere(bad)[0]
+        at = f" (element {tuple(int(i) for i in idx)} is {arr[tuple(idx)]})" if arr.ndim else ""
+        raise ParameterError(f"{where} must be finite ({expected}); got {_describe(given)}{at}")
+
+
+def check_constraint(natural: Any, constraint: str | None, where: str, given: Any) -> None:
+    """Raise unless ``natural`` satisfies the sign constraint elementwise."""
+    if constraint is None:
+        return
+    if type(natural) is float and (natural > 0 if constraint == POSITIVE else natural >= 0):
+        return
+    arr = np.asarray(natural)
+    bad = arr <= 0 if constraint == POSITIVE else arr < 0
+    if bad.any():
+        expected = "> 0" if constraint == POSITIVE else ">= 0"
+        idx = np.argwhere(bad)[0] if arr.ndim else ()
+        at = f" (element {tuple(int(i) for i in idx)} is {arr[tuple(idx)]:g})" if arr.ndim else ""
+        raise ParameterError(f"{where} must be {expected}; got {_describe(given)}{at}")
+
+
+def natural_value(raw: Any, kind: Kind | None, where: str) -> Any:
+    """Validate one field value and return it in natural units (float or float ndarray).
+
+    A control field (``kind is None``) is only checked to be numeric and finite; a quantity in a
+    control field is returned unchanged, for the cycle to convert with the substance's kind.
+    """
+    if isinstance(raw, Parameter):
+        return natural_value(raw.value, kind, f"{where} (parameter {raw.name!r})")
+    expected = kind.expected if kind is not None else "a number or a quantity"
+    if isinstance(raw, (bool, np.bool_)) or raw is None or isinstance(raw, str):
+        raise ParameterError(f"{where} must be {expected}; got {raw!r}")
+    if is_quantity(raw):
+        check_finite(raw.magnitude, where, expected, raw)
+        if kind is None:
+            return raw
+        return to_natural(raw, kind, where)
+    check_finite(raw, where, expected, raw)
+    return raw
+
+
+def uses_units(raw: Any) -> bool:
+    """True if a field value (or the value of a Parameter) is a pint quantity."""
+    if isinstance(raw, Parameter):
+        raw = raw.value
+    return is_quantity(raw)
+
+
+def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
+    """Check that values are all quantities or all plain numbers; return which (None if no items).
+
+    Parameters
+    ----------
+    owner : str
+        Name of the object holding the values, for the message.
+    items : list of (str, value)
+        ``(field description, raw value)`` pairs.
+    """
+    with_units = [where for where, raw in items if uses_units(raw)]
+    plain = [where for where, raw in items if not uses_units(raw)]
+    if with_units and plain:
+        raise DimensionError(
+            f"{owner} mixes quantities with units ({', '.join(with_units)}) and plain numbers "
+            f"({', '.join(plain)}); plain numbers are read in natural units (hbar = k_B = 1), so "
+            f"mixing the two would silently pick an energy scale: give every value with units, "
+            f"or every value as a plain number"
+        )
+    if not items:
+        return None
+    return bool(with_units)
+
+
+def component_label(component: Any) -> str:
+    """``"Class 'name'"`` for a named component, ``"Class"`` otherwise (used in messages)."""
+    name = getattr(component, "name", None)
+    return f"{type(component).__name__} {name!r}" if isinstance(name, str) else type(component).__name__
+
+
+@attrs.frozen(kw_only=True)
+class Component:
+    """Base class of reservoirs, substances and strokes: validates the numeric fields when built.
+
+    Subclasses are frozen attrs classes whose numeric fields are declared with
+    :func:`value_field`.
+    """
+
+    def __attrs_post_init__(self) -> None:
+        cls = component_label(self)
+        items = []
+        for name, spec in value_specs(type(self)):
+            raw = getattr(self, name)
+            where = f"{cls}.{name}"
+            natural = natural_value(raw, spec.kind, where)
+            if spec.kind is not None:
+                check_constraint(natural, spec.constraint, where, raw)
+            items.append((where, raw))
+        check_unit_mode(cls, items)
+
+    def numeric_fields(self) -> dict[str, Any]:
+        """The raw values of the numeric fields, by field name."""
+        return {name: getattr(self, name) for name, _ in value_specs(type(self))}
