@@ -42,8 +42,10 @@ Q_ = ureg.Quantity
 
 #: Natural energy unit in joule: k_B * 1 K (exact in SI).
 ENERGY_UNIT_J = 1.380649e-23
+#: hbar in J s: h / (2 pi), with h exact in SI (CODATA's 1.054571817e-34 is h/2pi rounded).
+HBAR_J_S = 6.62607015e-34 / (2 * math.pi)
 #: Natural time unit in second: hbar / (k_B * 1 K).
-TIME_UNIT_S = 1.054571817e-34 / ENERGY_UNIT_J
+TIME_UNIT_S = HBAR_J_S / ENERGY_UNIT_J
 #: k_B in J/K, the natural unit of entropy.
 ENTROPY_UNIT_J_PER_K = ENERGY_UNIT_J
 
@@ -92,9 +94,22 @@ class Kind:
 
     def to_natural(self, q: pint.Quantity) -> Any:
         """Magnitude of ``q`` in natural units, or None if its dimension does not fit this kind."""
-        if self._parse is None:
-            return None
+        if self._parse is None:  # a result kind: accept its own unit's dimension
+            if q.dimensionality != Q_(1.0, self.unit).dimensionality:
+                return None
+            return q.m_as(self.unit) / self.scale
         return self._parse(q)
+
+    def like(self, natural: Any, example: Any) -> Any:
+        """A natural value as a quantity in the units of ``example`` (a quantity of this kind).
+
+        Conversion to natural units is linear, so the natural value of one ``example`` unit gives
+        the factor back; this keeps the 2 pi convention of frequencies (GHz stays h*nu).
+        """
+        if not is_quantity(example) or not example._ok_for_muldiv():
+            return self.wrap(natural)
+        unit_value = self.to_natural(Q_(1.0, example.units))
+        return Q_(natural / unit_value, example.units)
 
     def wrap(self, natural: Any) -> pint.Quantity:
         """A natural-unit value as a quantity in :attr:`unit`."""
