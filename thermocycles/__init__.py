@@ -3,11 +3,12 @@
 Public names are re-exported here; see the README for a tour.
 """
 
-from . import analytic, bounds
+from . import analytic, bounds, objectives, units
 from .cycle import Cycle
 from .dynamics import StrokeMap
 from .errors import AnalysisError, CycleError, DimensionError, ParameterError, ThermocyclesError
 from .models import quantum_otto_cycle, quantum_otto_refrigerator
+from .optimize import OptimizationResult, Optimizer
 from .performance import Mode, Performance, StrokeRecord
 from .reservoirs import Reservoir
 from .strokes import Isochore, QuantumAdiabat, Stroke, StrokeContext
@@ -18,7 +19,7 @@ from .values import Parameter, value_field
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnalysisError", "Cycle", "CycleError", "DimensionError", "Isochore", "Mode", "Parameter",
+    "AnalysisError", "Cycle", "OptimizationResult", "Optimizer", "objectives", "units", "CycleError", "DimensionError", "Isochore", "Mode", "Parameter",
     "ParameterError", "Performance", "Q_", "QuantumAdiabat", "Reservoir", "Stroke",
     "StrokeContext", "StrokeMap", "StrokeRecord", "Substance", "ThermocyclesError",
     "TwoLevelSubstance", "analytic", "bounds", "quantum_otto_cycle", "quantum_otto_refrigerator",

@@ -25,7 +25,7 @@ import numpy as np
 
 from .errors import CycleError, DimensionError
 from .units import Kind
-from .values import Parameter, check_constraint, component_label, natural_value, value_specs
+from .values import NONNEGATIVE, POSITIVE, Parameter, check_constraint, component_label, natural_value, value_specs
 
 Owner = tuple[Hashable, ...]
 _EXPLICIT = "explicit Parameter"
@@ -46,6 +46,8 @@ class ParameterSpec:
         The value in natural units.
     uses : tuple of str
         The fields that hold it, e.g. ``("Isochore 'c'.control", "QuantumAdiabat 'ch'.start")``.
+    constraint : {"positive", "nonnegative", None}
+        The strictest sign constraint of the fields that hold it.
     """
 
     name: str
@@ -53,6 +55,7 @@ class ParameterSpec:
     value: Any = attrs.field(eq=False)
     natural: Any = attrs.field(eq=False, repr=False)
     uses: tuple[str, ...]
+    constraint: str | None = None
 
 
 @attrs.frozen
@@ -203,8 +206,10 @@ def build_parameter_table(
                 f"{_describe(slots[0].raw)} and {s.where} = {_describe(s.raw)}"
             )
         raw = slots[0].raw.value if isinstance(slots[0].raw, Parameter) else slots[0].raw
+        constraints = {s.constraint for s in slots}
+        constraint = POSITIVE if POSITIVE in constraints else NONNEGATIVE if NONNEGATIVE in constraints else None
         specs[name] = ParameterSpec(name, slots[0].kind, raw, naturals[0],
-                                    tuple(s.where for s in slots))
+                                    tuple(s.where for s in slots), constraint)
         for s in slots:
             binding[(s.owner, s.field)] = name
     return specs, binding

@@ -200,7 +200,8 @@ class Performance:
 
     # -- natural-unit core figures (cached) -------------------------------------------------
     @cached_property
-    def _n_cold_hot(self) -> tuple[Any, Any]:
+    def _n_cold_hot(self) -> tuple[Any, Any, Any, Any]:
+        """(heat from cold, heat from hot, T_cold, T_hot) in natural units."""
         names = list(self._heat)
         if len(names) != 2:
             raise AnalysisError(
@@ -208,11 +209,23 @@ class Performance:
                 f"heat with {len(names)} ({', '.join(names) or 'none'}): use Performance.heat"
             )
         a, b = names
+        q_a, q_b = self._heat[a], self._heat[b]
         t_a, t_b = self._temperatures[a], self._temperatures[b]
         if np.ndim(t_a) == 0 and np.ndim(t_b) == 0:
-            return (self._heat[a], self._heat[b]) if t_a <= t_b else (self._heat[b], self._heat[a])
+            return (q_a, q_b, t_a, t_b) if t_a <= t_b else (q_b, q_a, t_b, t_a)
         a_cold = np.asarray(t_a) <= np.asarray(t_b)
-        return np.where(a_cold, self._heat[a], self._heat[b]), np.where(a_cold, self._heat[b], self._heat[a])
+        return (np.where(a_cold, q_a, q_b), np.where(a_cold, q_b, q_a),
+                np.where(a_cold, t_a, t_b), np.where(a_cold, t_b, t_a))
+
+    @property
+    def T_c(self) -> Any:
+        """Temperature of the colder of the two reservoirs."""
+        return self._out(self._n_cold_hot[2], TEMPERATURE)
+
+    @property
+    def T_h(self) -> Any:
+        """Temperature of the hotter of the two reservoirs."""
+        return self._out(self._n_cold_hot[3], TEMPERATURE)
 
     @property
     def _n_q_c(self) -> Any:

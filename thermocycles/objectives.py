@@ -1,0 +1,287 @@
+"""Objectives for the Optimizer: a registry of named figures of merit, and constraints.
+
+An objective maps a natural-unit :class:`~thermocycles.Performance` (whose fields are arrays when
+the optimiser evaluates many points at once) to an array of values. Register your own with
+:func:`register_objective`.
+
+Definitions (T_c, T_h the reservoir temperatures, ``eps_C = T_c/(T_h - T_c)``,
+``eta_C = 1 - T_c/T_h``, dots are per unit cycle time, ``sigma`` the entropy production):
+
+* ``chi`` = COP x cooling rate (Yan and Chen's figure of merit for refrigerators; the paper's eq. 19)
+* ``cooling_rate`` = Q_c/t, ``cop`` = Q_c/W, ``power`` = -W/t, ``efficiency`` = -W/Q_h,in
+* ``ecological_engine`` = P - T_c sigma_dot (Angulo-Brown 1991)
+* ``ecological_refrigerator`` = R/eps_C - T_h sigma_dot: exergy of the cooling minus the exergy
+  destroyed, with the hot reservoir as environment (Chen, Chen and Sun 2001); it equals
+  (2R - eps_C W_dot)/eps_C
+* ``omega_engine`` = 2P - eta_C Q_dot_h,in, ``omega_refrigerator`` = 2R - eps_C W_dot: the Omega
+  criterion (Hernandez et al. 2001), with the Carnot values as maximum efficiency and COP. Register
+  another objective to use a model-specific maximum instead.
+* ``ecological`` and ``omega`` choose the engine or refrigerator form from the mode of the cycle
+  being optimised when the run starts.
+* ``entropy_production_rate`` (minimised by default).
+
+Refrigerator figures (chi, cooling_rate, cop, ecological_refrigerator, omega_refrigerator) have the
+domain "refrigerator" and engine figures the domain "engine": chi = COP x cooling rate is also
+positive when the cycle runs as an engine (both factors negative), so the optimiser only accepts
+points where the cycle operates in the figure's mode (see :attr:`Objective.domain`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+import attrs
+import numpy as np
+
+from .errors import ParameterError
+from .performance import Mode, Performance
+from .units import DIMENSIONLESS, ENTROPY_RATE, POWER, Kind, Q_, is_quantity
+
+
+@attrs.frozen
+class Objective:
+    """A named figure of merit.
+
+    Attributes
+    ----------
+    name : str
+    function : callable
+        ``function(perf) -> array`` on a natural-unit Performance.
+    sense : {"max", "min"}
+        Default direction.
+    kind : Kind
+        Physical kind of the value (for units on the way out).
+    description : str
+    domain : {"refrigerator", "engine", None}
+        Where the figure means what it says. chi = COP x cooling rate is also positive for an
+        engine (both factors negative), so refrigerator figures are only valid where the cycle
+        cools (q_c > 0, work > 0) and engine figures where it delivers work (work < 0, heat drawn
+        from the hot reservoir). The optimiser treats points outside the domain as infeasible.
+    """
+
+    name: str
+    function: Callable[[Performance], Any]
+    sense: str = attrs.field(default="max")
+    kind: Kind = DIMENSIONLESS
+    description: str = ""
+    domain: str | None = attrs.field(default=None)
+
+    @domain.validator
+    def _check_domain(self, attribute: attrs.Attribute, value: str | None) -> None:
+        if value not in (None, "refrigerator", "engine"):
+            raise ParameterError(f"Objective.domain must be 'refrigerator', 'engine' or None; got {value!r}")
+
+    def domain_constraints(self) -> tuple["Constraint", ...]:
+        """The domain as smooth constraints ``g(perf) >= 0`` (for constrained optimisers)."""
+        if self.domain == "refrigerator":
+            return (Constraint(lambda p: p._n_q_c, "cools (q_c >= 0)"),
+                    Constraint(lambda p: p._work, "takes work (work >= 0)"))
+        if self.domain == "engine":
+            return (Constraint(lambda p: -p._work, "delivers work (work <= 0)"),
+                    Constraint(lambda p: -p._n_q_h, "draws heat from the hot reservoir"))
+        return ()
+
+    def in_domain(self, perf: Performance) -> Any:
+        """Boolean (array): where ``perf`` lies in this objective's domain."""
+        if self.domain == "refrigerator":
+            return (perf._n_q_c > 0) & (perf._work > 0)
+        if self.domain == "engine":
+            return (perf._work < 0) & (perf._n_q_h < 0)
+        return np.ones(np.shape(perf._work), dtype=bool)
+
+    @sense.validator
+    def _check_sense(self, attribute: attrs.Attribute, value: str) -> None:
+        if value not in ("max", "min"):
+            raise ParameterError(f"Objective.sense must be 'max' or 'min'; got {value!r}")
+
+    def __call__(self, perf: Performance) -> Any:
+        return self.function(perf)
+
+
+_REGISTRY: dict[str, Objective] = {}
+
+
+def register_objective(name: str, function: Callable[[Performance], Any], *, sense: str = "max",
+                       kind: Kind = DIMENSIONLESS, description: str = "",
+                       domain: str | None = None) -> Objective:
+    """Add an objective to the registry (it can then be named in ``Optimizer(objective=...)``).
+
+    Examples
+    --------
+    >>> import thermocycles as tc
+    >>> obj = tc.objectives.register_objective(
+    ...     "heat_per_cycle", lambda perf: perf.q_c, kind=tc.units.ENERGY)
+    >>> obj.name in tc.objectives.names()
+    True
+    """
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ParameterError(f"register_objective: name must be an identifier; got {name!r}")
+    if not callable(function):
+        raise ParameterError(f"register_objective: function must be callable(perf); got {function!r}")
+    obj = Objective(name, function, sense, kind, description, domain)
+    _REGISTRY[name] = obj
+    return obj
+
+
+def names() -> tuple[str, ...]:
+    """Names of the registered objectives (plus ``ecological`` and ``omega``)."""
+    return tuple(_REGISTRY) + ("ecological", "omega")
+
+
+def get(name: str, mode: Any = None) -> Objective:
+    """The registered objective ``name``; ``ecological``/``omega`` resolve by ``mode``."""
+    if name in ("ecological", "omega"):
+        suffix = "engine" if mode == Mode.ENGINE else "refrigerator"
+        return _REGISTRY[f"{name}_{suffix}"]
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ParameterError(
+            f"unknown objective {name!r}; registered: {', '.join(names())} (or pass a callable "
+            f"perf -> value)"
+        ) from None
+
+
+def _eps_c(perf: Performance) -> Any:
+    t_c, t_h = perf._n_cold_hot[2], perf._n_cold_hot[3]
+    return t_c / (t_h - t_c)
+
+
+def _eta_c(perf: Performance) -> Any:
+    return 1.0 - perf._n_cold_hot[2] / perf._n_cold_hot[3]
+
+
+def _rate(perf: Performance, value: Any) -> Any:
+    return value / perf._cycle_time
+
+
+def _sigma_rate(perf: Performance) -> Any:
+    return perf._n_entropy_production / perf._cycle_time
+
+
+register_objective("chi", lambda p: p.chi, kind=POWER, description="COP x cooling rate",
+                   domain="refrigerator")
+register_objective("cooling_rate", lambda p: p.cooling_rate, kind=POWER,
+                   description="heat extracted from the cold reservoir per unit time",
+                   domain="refrigerator")
+register_objective("cop", lambda p: p.cop, description="coefficient of performance q_c/work",
+                   domain="refrigerator")
+register_objective("power", lambda p: p.power, kind=POWER, description="power delivered -work/t",
+                   domain="engine")
+register_objective("efficiency", lambda p: p.efficiency, description="engine efficiency work/q_h",
+                   domain="engine")
+register_objective(
+    "ecological_engine",
+    lambda p: p.power - p._n_cold_hot[2] * _sigma_rate(p),
+    kind=POWER, description="P - T_c sigma_dot (Angulo-Brown)", domain="engine")
+register_objective(
+    "ecological_refrigerator",
+    lambda p: p.cooling_rate / _eps_c(p) - p._n_cold_hot[3] * _sigma_rate(p),
+    kind=POWER, description="R/eps_C - T_h sigma_dot (exergy-based, Chen et al.)",
+    domain="refrigerator")
+register_objective(
+    "omega_engine",
+    lambda p: 2.0 * p.power + _eta_c(p) * _rate(p, p._n_q_h),
+    kind=POWER, description="2P - eta_C Q_dot_h,in (Hernandez et al.)", domain="engine")
+register_objective(
+    "omega_refrigerator",
+    lambda p: 2.0 * p.cooling_rate - _eps_c(p) * _rate(p, p._work),
+    kind=POWER, description="2R - eps_C W_dot (Hernandez et al.)", domain="refrigerator")
+register_objective("entropy_production_rate", lambda p: p.entropy_production_rate, sense="min",
+                   kind=ENTROPY_RATE, description="entropy production per unit time")
+
+
+@attrs.frozen
+class Constraint:
+    """A constraint ``function(perf) >= 0`` on a natural-unit Performance (arrays in, arrays out).
+
+    Build one from a string (``"cools"``, ``"engine"``, ``"cop >= 0.5"``,
+    ``"cooling_rate >= 2 aW"``), a tuple ``("cop", ">=", 0.5)``, or a callable with
+    :func:`as_constraint`.
+    """
+
+    function: Callable[[Performance], Any]
+    description: str
+    _bound: Any = attrs.field(default=None, repr=False)  # (name, op, raw value) to convert later
+
+    def __call__(self, perf: Performance) -> Any:
+        return self.function(perf)
+
+
+_COMPARISON = re.compile(r"^\s*([A-Za-z_]\w*)\s*(>=|<=)\s*(.+?)\s*$")
+
+
+def as_constraint(spec: Any) -> Constraint:
+    """A :class:`Constraint` from a string, a (name, op, value) tuple, a callable or a Constraint."""
+    if isinstance(spec, Constraint):
+        return spec
+    if isinstance(spec, str):
+        key = spec.strip()
+        if key == "cools":
+            return Constraint(lambda p: p._n_q_c, "cools (q_c >= 0)")
+        if key == "engine":
+            return Constraint(lambda p: -p._work, "runs as an engine (work <= 0)")
+        match = _COMPARISON.match(key)
+        if not match:
+            raise ParameterError(
+                f"constraint {spec!r} is not understood; write 'cools', 'engine', "
+                f"'<figure> >= <value>' or '<figure> <= <value>' (e.g. 'cop >= 0.5'), a tuple "
+                f"('cop', '>=', 0.5), or a callable perf -> value that is >= 0 where feasible"
+            )
+        name, op, text = match.groups()
+        try:
+            value: Any = float(text)
+        except ValueError:
+            try:
+                value = Q_(text)
+            except Exception:
+                raise ParameterError(f"constraint {spec!r}: cannot read the value {text!r}") from None
+        return _comparison(name, op, value)
+    if isinstance(spec, tuple) and len(spec) == 3:
+        name, op, value = spec
+        if op not in (">=", "<="):
+            raise ParameterError(f"constraint {spec!r}: the operator must be '>=' or '<='; got {op!r}")
+        return _comparison(name, op, value)
+    if callable(spec):
+        return Constraint(spec, getattr(spec, "__name__", "user constraint"))
+    raise ParameterError(
+        f"constraint must be a string, a (name, op, value) tuple or a callable; got {spec!r}"
+    )
+
+
+def _comparison(name: str, op: str, value: Any) -> Constraint:
+    obj = get(name)
+    return Constraint(obj.function, f"{name} {op} {value}", (name, op, value))
+
+
+def bind_constraint(constraint: Constraint, has_units: bool) -> Constraint:
+    """Convert a comparison constraint's threshold to natural units for a cycle with/without units."""
+    if constraint._bound is None:
+        return constraint
+    name, op, value = constraint._bound
+    obj = get(name)
+    if is_quantity(value):
+        if not has_units and obj.kind is not DIMENSIONLESS:
+            raise ParameterError(
+                f"constraint '{constraint.description}' has units but the cycle uses plain numbers "
+                f"(natural units); give the threshold as a plain number"
+            )
+        from .units import to_natural
+
+        threshold = to_natural(value, obj.kind, f"constraint '{constraint.description}'")
+    else:
+        if has_units and obj.kind is not DIMENSIONLESS:
+            raise ParameterError(
+                f"constraint '{constraint.description}': the cycle carries units, so the threshold "
+                f"of {name} needs units too (e.g. {obj.kind.unit or 'a quantity'})"
+            )
+        threshold = float(value)
+    fn = obj.function
+    if op == ">=":
+        return Constraint(lambda p: fn(p) - threshold, constraint.description)
+    return Constraint(lambda p: threshold - fn(p), constraint.description)
+
+
+__all__ = ["Objective", "Constraint", "register_objective", "get", "names", "as_constraint",
+           "bind_constraint"]

@@ -1,0 +1,559 @@
+"""The Optimizer plugin: optimise any objective of any cycle over any of its named parameters.
+
+The optimiser works on the cycle's unit-free core (:class:`~thermocycles.model.CycleModel`): bounds
+are converted to natural units once, each variable is mapped to [0, 1] (logarithmically when its
+bounds span a decade or more), and every evaluation is a call of the model on plain arrays. The
+model broadcasts, so a batch of points (start points, or a point and its finite-difference
+neighbours) costs one call. No pint and no attrs object is created inside the loop.
+
+Methods
+-------
+``"multistart"`` (default)
+    Evaluates a scrambled Sobol sample of ``n_starts`` points plus the cycle's own point in one
+    call, then polishes the best ``n_local`` feasible ones with a local gradient method (L-BFGS-B,
+    or SLSQP when there are constraints) using central-difference gradients, and keeps the best.
+any :func:`scipy.optimize.minimize` method name (``"L-BFGS-B"``, ``"Nelder-Mead"``, ``"SLSQP"``...)
+    One local run from the cycle's own point (clipped into the bounds).
+``"differential_evolution"``, ``"dual_annealing"``, ``"shgo"``, ``"direct"``
+    The scipy global optimisers on the scaled variables (constraints: differential_evolution and
+    shgo only).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Callable, Mapping
+
+import attrs
+import numpy as np
+import scipy.optimize
+from scipy.stats import qmc
+
+from . import objectives as _objectives
+from .cycle import Cycle
+from .errors import AnalysisError, DimensionError, ParameterError
+from .objectives import Constraint, Objective, as_constraint, bind_constraint
+from .performance import Performance
+from .units import DIMENSIONLESS, is_quantity, to_natural
+from .values import NONNEGATIVE, POSITIVE, check_finite
+
+LOCAL_METHODS = ("Nelder-Mead", "Powell", "CG", "BFGS", "L-BFGS-B", "TNC", "COBYLA", "COBYQA",
+                 "SLSQP", "trust-constr")
+GLOBAL_METHODS = ("differential_evolution", "dual_annealing", "shgo", "direct")
+METHODS = ("multistart",) + LOCAL_METHODS + GLOBAL_METHODS
+_GRADIENT_METHODS = ("CG", "BFGS", "L-BFGS-B", "TNC", "SLSQP", "trust-constr")
+_CONSTRAINED_LOCAL = ("COBYLA", "COBYQA", "SLSQP", "trust-constr")
+_TAKES_CONSTRAINTS = ("multistart", "differential_evolution", "shgo") + _CONSTRAINED_LOCAL
+
+
+def _objective_from(spec: Any) -> Objective | str:
+    if isinstance(spec, Objective):
+        return spec
+    if isinstance(spec, str):
+        _objectives.get(spec)  # raises with the registered names
+        return spec
+    if callable(spec):
+        return Objective(getattr(spec, "__name__", "objective"), spec, "max", DIMENSIONLESS,
+                         "user callable")
+    raise ParameterError(
+        f"Optimizer.objective must be a registered name ({', '.join(_objectives.names())}), an "
+        f"Objective or a callable perf -> value; got {spec!r}"
+    )
+
+
+def _check_variables(instance: Any, attribute: attrs.Attribute, value: Mapping) -> None:
+    if not value:
+        raise ParameterError("Optimizer.variables must name at least one parameter with its bounds")
+    for name, bounds in value.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ParameterError(f"Optimizer.variables: {name!r} is not a parameter name")
+        if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+            raise ParameterError(
+                f"Optimizer.variables[{name!r}] must be a (lower, upper) pair; got {bounds!r}"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class OptimizationResult:
+    """Outcome of :meth:`Optimizer.run`.
+
+    Attributes
+    ----------
+    x : dict
+        Optimal values of the variables (quantities in the units the cycle used, if it has units).
+    value : float or Quantity
+        Objective at the optimum.
+    cycle : Cycle
+        The optimal cycle (a new frozen object, built on first access).
+    performance : Performance
+        Its performance record (with units if the cycle has units).
+    success : bool
+        Whether the optimiser reports convergence, the constraints hold and the result lies in the
+        objective's domain.
+    message : str
+        What the optimiser says, and where variables sit on their bounds.
+    n_evaluations : int
+        Number of parameter points evaluated (a batch of k points counts k).
+    method, objective, sense : str
+    x_natural : dict of str to float
+        The optimum in natural units.
+    at_bounds : tuple of str
+        Variables whose optimum lies on a bound.
+    """
+
+    x: dict[str, Any]
+    value: Any
+    success: bool
+    message: str
+    n_evaluations: int
+    method: str
+    objective: str
+    sense: str
+    x_natural: dict[str, float] = attrs.field(repr=False)
+    at_bounds: tuple[str, ...] = ()
+    _start: Cycle = attrs.field(repr=False, eq=False, alias="start")
+    _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    @property
+    def cycle(self) -> Cycle:
+        """The optimal cycle."""
+        if "cycle" not in self._cache:
+            self._cache["cycle"] = self._start.with_parameters(**self.x)
+        return self._cache["cycle"]
+
+    @property
+    def performance(self) -> Performance:
+        """Performance of the optimal cycle."""
+        return self.cycle.performance()
+
+
+@attrs.frozen(kw_only=True)
+class Optimizer:
+    """Optimise an objective of any cycle over named parameters.
+
+    Parameters
+    ----------
+    objective : str, Objective or callable
+        A registered objective (see :mod:`thermocycles.objectives`: ``"chi"``, ``"cooling_rate"``,
+        ``"cop"``, ``"power"``, ``"efficiency"``, ``"ecological"``, ``"omega"``, ...) or a callable
+        ``f(perf)`` on the natural-unit performance record (whose fields may be arrays: write it
+        with numpy operations).
+    variables : dict of str to (lower, upper)
+        Parameter names of the cycle and their bounds (quantities if the cycle has units).
+    sense : {"max", "min"}, optional
+        Maximise or minimise; the objective's default if omitted (callables: "max").
+    constraints : sequence, optional
+        Each ``"cools"``, ``"engine"``, ``"cop >= 0.5"``, ``("cop", ">=", 0.5)`` or a callable
+        ``g(perf)`` that is >= 0 where feasible.
+    method : str
+        ``"multistart"`` (default), a :func:`scipy.optimize.minimize` method, or a scipy global
+        method (see module docstring).
+    n_starts, n_local : int
+        Sample size and number of local polishes of the multistart method.
+    tol : float
+        Relative tolerance of the local solver on the objective.
+    scale : dict of str to {"log", "linear"}, optional
+        Variable scaling; by default log for positive bounds spanning a decade or more.
+    seed : int
+        Seed of the Sobol sample and the stochastic global methods (results are reproducible).
+    options : dict, optional
+        Passed to the scipy routine.
+    cycle : Cycle, optional
+        If given, the variable names and bounds are checked against it now, and ``run()`` needs
+        no argument.
+
+    Examples
+    --------
+    >>> import thermocycles as tc
+    >>> fridge = tc.quantum_otto_refrigerator(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,
+    ...     w_a=1.0, w_b=3.0, tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1)
+    >>> res = tc.Optimizer(objective="chi",
+    ...     variables={"tau_c": (1e-3, 50.0), "tau_h": (1e-3, 50.0)}).run(fridge)
+    >>> res.success, round(res.x["tau_c"], 4) == round(res.x["tau_h"], 4)
+    (True, True)
+    """
+
+    objective: Any = attrs.field(converter=_objective_from)
+    variables: dict[str, tuple[Any, Any]] = attrs.field(converter=dict, validator=_check_variables)
+    sense: str | None = None
+    constraints: tuple[Constraint, ...] = attrs.field(
+        default=(), converter=lambda cs: tuple(as_constraint(c) for c in cs))
+    method: str = "multistart"
+    n_starts: int = 64
+    n_local: int = 3
+    tol: float = 1e-12
+    scale: dict[str, str] = attrs.field(factory=dict, converter=dict)
+    seed: int = 0
+    options: dict[str, Any] = attrs.field(factory=dict, converter=dict)
+    cycle: Cycle | None = attrs.field(default=None, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if self.sense not in (None, "max", "min"):
+            raise ParameterError(f"Optimizer.sense must be 'max', 'min' or None; got {self.sense!r}")
+        if self.method not in METHODS:
+            raise ParameterError(f"Optimizer.method must be one of {', '.join(METHODS)}; got {self.method!r}")
+        if self.constraints and self.method not in _TAKES_CONSTRAINTS:
+            raise ParameterError(
+                f"Optimizer.method {self.method!r} does not handle constraints; use 'multistart', "
+                f"'SLSQP', 'COBYLA', 'trust-constr', 'differential_evolution' or 'shgo'"
+            )
+        for name, how in self.scale.items():
+            if name not in self.variables or how not in ("log", "linear"):
+                raise ParameterError(
+                    f"Optimizer.scale[{name!r}] must be 'log' or 'linear' for a variable; got {how!r}"
+                )
+        if not (isinstance(self.n_starts, int) and self.n_starts >= 1 and isinstance(self.n_local, int)
+                and self.n_local >= 1):
+            raise ParameterError("Optimizer.n_starts and Optimizer.n_local must be positive integers")
+        if not (0 < self.tol < 1):
+            raise ParameterError(f"Optimizer.tol must be in (0, 1); got {self.tol!r}")
+        if self.cycle is not None:
+            self._problem(self.cycle)
+
+    # -- setting up ---------------------------------------------------------------------------
+    def _problem(self, cycle: Cycle) -> "_Problem":
+        if not isinstance(cycle, Cycle):
+            raise ParameterError(f"Optimizer.run needs a Cycle; got {cycle!r}")
+        model = cycle.model
+        unknown = [n for n in self.variables if n not in model.names]
+        if unknown:
+            raise ParameterError(
+                f"Optimizer.variables: {', '.join(map(repr, unknown))} not among the cycle's "
+                f"parameters; valid names: {', '.join(model.names)}"
+            )
+        shaped = [n for n, v in model.defaults.items() if np.ndim(v) != 0]
+        if shaped:
+            raise ParameterError(
+                f"the Optimizer needs a cycle with scalar parameters; {', '.join(shaped)} are arrays "
+                f"(optimise each point separately, e.g. cycle.with_parameters(...))"
+            )
+        lower, upper, log = [], [], []
+        for name, (lo, hi) in self.variables.items():
+            spec = model.specs[name]
+            lo_n, hi_n = (self._bound(cycle, name, b, which) for b, which in ((lo, "lower"), (hi, "upper")))
+            if not lo_n < hi_n:
+                raise ParameterError(
+                    f"Optimizer.variables[{name!r}]: the lower bound must be below the upper bound; "
+                    f"got ({lo!r}, {hi!r})"
+                )
+            constraint = spec.constraint
+            if (constraint == POSITIVE and lo_n <= 0) or (constraint == NONNEGATIVE and lo_n < 0):
+                raise ParameterError(
+                    f"Optimizer.variables[{name!r}]: {name} must be "
+                    f"{'> 0' if constraint == POSITIVE else '>= 0'} ({spec.kind.name}); "
+                    f"got lower bound {lo!r}"
+                )
+            how = self.scale.get(name) or ("log" if lo_n > 0 and hi_n / lo_n >= 10 else "linear")
+            if how == "log" and lo_n <= 0:
+                raise ParameterError(f"Optimizer.scale[{name!r}] = 'log' needs a positive lower bound")
+            lower.append(lo_n), upper.append(hi_n), log.append(how == "log")
+        if isinstance(self.objective, str):
+            mode = _mode(cycle) if self.objective in ("ecological", "omega") else None
+            objective = _objectives.get(self.objective, mode=mode)
+        else:
+            objective = self.objective
+        sense = self.sense or objective.sense
+        constraints = tuple(bind_constraint(c, cycle.has_units) for c in self.constraints)
+        # The objective's domain: smooth constraints where the method takes them (optima of COP or
+        # efficiency lie on the domain's edge), else points outside count as infeasible.
+        mask = self.method not in _TAKES_CONSTRAINTS
+        if not mask:
+            constraints += objective.domain_constraints()
+        return _Problem(model, tuple(self.variables), np.array(lower), np.array(upper),
+                        np.array(log), objective, sense, constraints, mask)
+
+    def _bound(self, cycle: Cycle, name: str, value: Any, which: str) -> float:
+        spec = cycle.model.specs[name]
+        where = f"Optimizer.variables[{name!r}] {which} bound"
+        if is_quantity(value):
+            if not cycle.has_units:
+                raise DimensionError(
+                    f"{where} has units ({value:~P}) but the cycle uses plain numbers (natural "
+                    f"units); give the bound as a plain number"
+                )
+            natural = to_natural(value, spec.kind, where)
+        else:
+            if cycle.has_units:
+                raise DimensionError(
+                    f"{where} is a plain number ({value!r}) but the cycle carries units; give it as "
+                    f"{spec.kind.expected.split(', or a plain')[0]}"
+                )
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise ParameterError(f"{where} must be a number; got {value!r}")
+            natural = float(value)
+        check_finite(natural, where, spec.kind.expected, value)
+        if np.ndim(natural) != 0:
+            raise ParameterError(f"{where} must be a scalar; got {value!r}")
+        return float(natural)
+
+    # -- running ------------------------------------------------------------------------------
+    def run(self, cycle: Cycle | None = None) -> OptimizationResult:
+        """Optimise ``cycle`` (or the cycle given when the Optimizer was built).
+
+        Returns
+        -------
+        OptimizationResult
+        """
+        cycle = cycle if cycle is not None else self.cycle
+        if cycle is None:
+            raise ParameterError("Optimizer.run needs a cycle (or build the Optimizer with cycle=...)")
+        problem = self._problem(cycle)
+        start = problem.to_unit(np.array([cycle.model.defaults[n] for n in problem.names], dtype=float))
+        if self.method == "multistart":
+            z, ok, message = self._multistart(problem, start)
+        elif self.method in LOCAL_METHODS:
+            z, ok, message = self._local(problem, start, self.method)
+        else:
+            z, ok, message = self._global(problem)
+        return self._result(cycle, problem, z, ok, message)
+
+    def _multistart(self, problem: "_Problem", start: np.ndarray) -> tuple[np.ndarray, bool, str]:
+        d = len(problem.names)
+        sample = qmc.Sobol(d, scramble=True, seed=self.seed).random(self.n_starts)
+        points = np.vstack([start[None, :], sample])
+        values, feasible = problem.evaluate_batch(points)
+        order = np.argsort(np.where(feasible & np.isfinite(values), values, np.inf))
+        candidates = [points[i] for i in order[: self.n_local] if np.isfinite(values[i]) and feasible[i]]
+        if not candidates:
+            raise AnalysisError(
+                f"no feasible point with a finite objective among {len(points)} samples; check the "
+                f"bounds and constraints ({', '.join(c.description for c in problem.constraints) or 'none'})"
+            )
+        method = "SLSQP" if problem.constraints else "L-BFGS-B"
+        best = None
+        for z0 in candidates:
+            z, ok, message = self._local(problem, z0, method)
+            f = problem.evaluate_batch(z[None, :])[0][0]
+            if best is None or f < best[0]:
+                best = (f, z, ok, message)
+        _, z, ok, message = best
+        return z, ok, f"{method} from the best of {len(points)} Sobol points: {message}"
+
+    def _local(self, problem: "_Problem", z0: np.ndarray, method: str) -> tuple[np.ndarray, bool, str]:
+        bounds = scipy.optimize.Bounds(np.zeros(len(z0)), np.ones(len(z0)))
+        options = dict(self.options)
+        kwargs: dict[str, Any] = {}
+        if method in _GRADIENT_METHODS:
+            kwargs["jac"] = True
+            fun: Callable = problem.value_and_gradient
+        else:
+            fun = problem.value
+        if method == "L-BFGS-B":
+            options.setdefault("ftol", self.tol)
+            options.setdefault("gtol", 1e-12)
+            options.setdefault("maxiter", 2000)
+        elif method == "SLSQP":
+            options.setdefault("ftol", self.tol)
+            options.setdefault("maxiter", 500)
+        if problem.constraints and method in _CONSTRAINED_LOCAL:
+            kwargs["constraints"] = problem.scipy_constraints(method)
+        if method == "Nelder-Mead":
+            options.setdefault("xatol", 1e-10)
+            options.setdefault("fatol", self.tol)
+        if method in ("Nelder-Mead", "Powell"):
+            options.setdefault("maxfev", 20000)
+        res = scipy.optimize.minimize(fun, np.clip(z0, 0, 1), method=method,
+                                      bounds=None if method in ("CG", "BFGS", "COBYLA") else bounds,
+                                      options=options, tol=None if options else self.tol, **kwargs)
+        z = np.clip(np.asarray(res.x, dtype=float), 0.0, 1.0)
+        return z, bool(res.success), str(res.message)
+
+    def _global(self, problem: "_Problem") -> tuple[np.ndarray, bool, str]:
+        d = len(problem.names)
+        bounds = [(0.0, 1.0)] * d
+        options = dict(self.options)
+        if self.method == "differential_evolution":
+            if problem.constraints:
+                options.setdefault("constraints", problem.scipy_constraints("trust-constr"))
+            else:  # one model call per generation
+                options.setdefault("vectorized", True)
+                options.setdefault("updating", "deferred")
+            res = scipy.optimize.differential_evolution(problem.value, bounds, seed=self.seed,
+                                                        tol=1e-10, **options)
+        elif self.method == "dual_annealing":
+            res = scipy.optimize.dual_annealing(problem.value, bounds, seed=self.seed, **options)
+        elif self.method == "shgo":
+            if problem.constraints:
+                options.setdefault("constraints", problem.scipy_constraints("SLSQP"))
+            res = scipy.optimize.shgo(problem.value, bounds, **options)
+        else:
+            res = scipy.optimize.direct(problem.value, bounds, **options)
+        return np.clip(np.asarray(res.x, dtype=float), 0, 1), bool(res.success), str(res.message)
+
+    def _result(self, cycle: Cycle, problem: "_Problem", z: np.ndarray, ok: bool,
+                message: str) -> OptimizationResult:
+        x_nat = problem.from_unit(z)
+        names = problem.names
+        specs = cycle.model.specs
+        x = {n: (specs[n].kind.like(float(v), specs[n].value) if cycle.has_units else float(v))
+             for n, v in zip(names, x_nat)}
+        perf_nat = cycle.model.evaluate(cycle.model.values(dict(zip(names, x_nat))))
+        value_nat = float(problem.objective(perf_nat))
+        notes = [message]
+        if not problem.objective.in_domain(perf_nat):
+            ok = False
+            notes.append(
+                f"the result lies outside the domain of {problem.objective.name} (the cycle does not "
+                f"run as a{'n' if problem.objective.domain == 'engine' else ''} "
+                f"{problem.objective.domain} there): the optimum is on the domain's edge, where the "
+                f"cycle stops operating, so there is no interior optimum")
+        margins = [float(c(perf_nat)) for c in problem.constraints]
+        violated = [c.description for c, m in zip(problem.constraints, margins) if m < -1e-9 * (1 + abs(m))]
+        at_bounds = tuple(n for n, zi in zip(names, z) if zi <= 1e-9 or zi >= 1 - 1e-9)
+        if not math.isfinite(value_nat):
+            ok, notes = False, notes + [f"the objective is not finite at the result ({value_nat})"]
+        if violated:
+            ok, notes = False, notes + [f"constraints violated: {', '.join(violated)}"]
+        if at_bounds:
+            notes.append(f"on a bound: {', '.join(at_bounds)}")
+        value = problem.objective.kind.wrap(value_nat) if cycle.has_units else value_nat
+        return OptimizationResult(
+            x=x, value=value, success=ok, message="; ".join(notes),
+            n_evaluations=problem.n_evaluations, method=self.method,
+            objective=problem.objective.name, sense=problem.sense,
+            x_natural={n: float(v) for n, v in zip(names, x_nat)}, at_bounds=at_bounds,
+            start=cycle,
+        )
+
+
+def _mode(cycle: Cycle) -> Any:
+    try:
+        return cycle.model.evaluate().mode
+    except Exception:
+        return None
+
+
+class _Problem:
+    """The scaled optimisation problem on the unit-free model (minimisation on [0, 1]^d)."""
+
+    def __init__(self, model: Any, names: tuple[str, ...], lower: np.ndarray, upper: np.ndarray,
+                 log: np.ndarray, objective: Objective, sense: str, constraints: tuple[Constraint, ...],
+                 mask_domain: bool):
+        self.model = model
+        self.names = names
+        self.lower, self.upper, self.log = lower, upper, log
+        self.objective = objective
+        self.sense = sense
+        self.sign = -1.0 if sense == "max" else 1.0
+        self.constraints = constraints
+        self.mask_domain = mask_domain and objective.domain is not None
+        self.values = dict(model.defaults)
+        self.n_evaluations = 0
+        self.scale = 1.0
+        self._cache: tuple[bytes, Any] | None = None
+        self._lo_log = np.log(np.where(log, lower, 1.0))
+        self._span_log = np.log(np.where(log, upper, 1.0)) - self._lo_log
+
+    def to_unit(self, x: np.ndarray) -> np.ndarray:
+        x = np.clip(x, self.lower, self.upper)
+        z_log = (np.log(np.where(self.log, x, 1.0)) - self._lo_log) / np.where(self.log, self._span_log, 1.0)
+        z_lin = (x - self.lower) / (self.upper - self.lower)
+        return np.where(self.log, z_log, z_lin)
+
+    def from_unit(self, z: np.ndarray) -> np.ndarray:
+        z = np.clip(z, 0.0, 1.0)
+        x_log = np.exp(self._lo_log + z * self._span_log)
+        x_lin = self.lower + z * (self.upper - self.lower)
+        x = np.where(self.log, x_log, x_lin)
+        return np.clip(x, self.lower, self.upper)
+
+    def _evaluate(self, z: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Objective (minimised, unscaled) and constraint margins at points ``z`` of shape (P, d)."""
+        x = self.from_unit(z)
+        values = self.values
+        for i, name in enumerate(self.names):
+            values[name] = x[:, i]
+        self.n_evaluations += len(z)
+        with np.errstate(all="ignore"):
+            perf = self.model.evaluate(values)
+            f = _batched(self.objective, perf, self.model, values, len(z))
+            if self.mask_domain:
+                f = np.where(self.objective.in_domain(perf), f, np.nan)
+            margins = [_batched(c, perf, self.model, values, len(z)) for c in self.constraints]
+        f = self.sign * f
+        return np.where(np.isfinite(f), f, np.inf), margins
+
+    def evaluate_batch(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(objective to minimise, feasible) at a batch of points; also sets the objective scale."""
+        f, margins = self._evaluate(np.atleast_2d(z))
+        feasible = np.ones(len(f), dtype=bool)
+        for m in margins:
+            feasible &= m >= 0
+        finite = f[np.isfinite(f)]
+        if finite.size and self.scale == 1.0:
+            self.scale = float(np.max(np.abs(finite))) or 1.0
+        return f, feasible
+
+    def value(self, z: np.ndarray) -> Any:
+        z = np.asarray(z, dtype=float)
+        if z.ndim == 2:  # vectorised call from differential_evolution: shape (d, S)
+            f, _ = self._evaluate(z.T)
+            return np.where(np.isfinite(f), f / self.scale, 1e300)
+        f, _ = self._evaluate(z[None, :])
+        return float(f[0] / self.scale) if np.isfinite(f[0]) else 1e300
+
+    def _stencil(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        h = 1e-6
+        plus, minus = z + h, z - h
+        plus = np.where(plus > 1.0, z, plus)
+        minus = np.where(minus < 0.0, z, minus)
+        d = len(z)
+        points = np.empty((2 * d + 1, d))
+        points[0] = z
+        for i in range(d):
+            points[1 + i] = z
+            points[1 + i, i] = plus[i]
+            points[1 + d + i] = z
+            points[1 + d + i, i] = minus[i]
+        return points, plus - minus
+
+    def _at(self, z: np.ndarray) -> tuple[Any, Any]:
+        key = np.asarray(z, dtype=float).tobytes()
+        if self._cache is None or self._cache[0] != key:
+            points, steps = self._stencil(np.asarray(z, dtype=float))
+            f, margins = self._evaluate(points)
+            self._cache = (key, (f, margins, steps))
+        return self._cache[1]
+
+    def value_and_gradient(self, z: np.ndarray) -> tuple[float, np.ndarray]:
+        f, _, steps = self._at(z)
+        d = len(steps)
+        if not np.isfinite(f[0]):
+            return 1e300, np.zeros(d)
+        grad = (f[1 : 1 + d] - f[1 + d :]) / steps
+        grad = np.where(np.isfinite(grad), grad, 0.0)
+        return float(f[0] / self.scale), grad / self.scale
+
+    def scipy_constraints(self, method: str) -> Any:
+        cons = []
+        for j in range(len(self.constraints)):
+            def fun(z, j=j):
+                return float(self._at(z)[1][j][0])
+
+            def jac(z, j=j):
+                _, margins, steps = self._at(z)
+                m, d = margins[j], len(steps)
+                return (m[1 : 1 + d] - m[1 + d :]) / steps
+
+            if method == "trust-constr":
+                cons.append(scipy.optimize.NonlinearConstraint(fun, 0.0, np.inf, jac=jac))
+            else:
+                cons.append({"type": "ineq", "fun": fun, "jac": jac})
+        return cons
+
+
+def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, Any], n: int) -> np.ndarray:
+    """``fn(perf)`` as an array of n values; falls back to point-by-point for scalar-only callables."""
+    out = np.asarray(fn(perf), dtype=float)
+    if out.shape == (n,):
+        return out
+    if out.ndim == 0 and n == 1:
+        return out.reshape(1)
+    rows = []
+    for k in range(n):
+        point = {name: (v[k] if np.ndim(v) else v) for name, v in values.items()}
+        rows.append(float(fn(model.evaluate(point))))
+    return np.array(rows)
+
+
+__all__ = ["Optimizer", "OptimizationResult", "METHODS"]
