@@ -1,0 +1,109 @@
+"""Reproductions of the source paper's figures.
+
+Fig. 2: the COP at maximum chi, eps*, of the two-level quantum Otto refrigerator against the
+Carnot COP eps_C, with the Curzon-Ahlborn COP eps_CA = sqrt(1 + eps_C) - 1 and
+eps_plus = (sqrt(9 + 8 eps_C) - 3)/2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+
+from .analytic.otto_two_level import optimal_frequencies
+from .bounds import curzon_ahlborn_cop, eps_plus
+
+#: Default eps_C grid of Fig. 2 (the paper plots 0 < eps_C <= 10).
+DEFAULT_EPS_C = np.linspace(0.05, 10.0, 200)
+
+
+@attrs.frozen
+class Fig2Data:
+    """eps* and the reference COPs on an eps_C grid (all arrays of the same length)."""
+
+    eps_c: np.ndarray
+    eps_star: np.ndarray
+    eps_ca: np.ndarray
+    eps_plus: np.ndarray
+    beta_c_w_a: np.ndarray  #: optimal u = beta_c w_a
+    beta_h_w_b: np.ndarray  #: optimal v = beta_h w_b
+    converged: np.ndarray
+
+    @property
+    def deviation_from_ca(self) -> np.ndarray:
+        """Relative deviation eps*/eps_CA - 1."""
+        return self.eps_star / self.eps_ca - 1
+
+    def as_dict(self) -> dict[str, list[float]]:
+        """The JSON payload of ``thermocycles fig2 --json``."""
+        keys = ["eps_c", "eps_star", "eps_ca", "eps_plus", "beta_c_w_a", "beta_h_w_b"]
+        return {k: [float(x) for x in getattr(self, k)] for k in keys}
+
+    def table(self, max_rows: int = 25) -> str:
+        """A plain-text table (every k-th row if there are more than ``max_rows``) and a summary."""
+        step = max(1, int(np.ceil(len(self.eps_c) / max_rows)))
+        rows = list(range(0, len(self.eps_c), step))
+        if rows[-1] != len(self.eps_c) - 1:
+            rows.append(len(self.eps_c) - 1)
+        head = f"{'eps_C':>8} {'eps*':>10} {'eps_CA':>10} {'eps_plus':>10} {'eps*/eps_CA-1':>14} " \
+               f"{'beta_c w_a':>11} {'beta_h w_b':>11}"
+        lines = [head, "-" * len(head)]
+        for i in rows:
+            lines.append(
+                f"{self.eps_c[i]:8.4g} {self.eps_star[i]:10.6f} {self.eps_ca[i]:10.6f} "
+                f"{self.eps_plus[i]:10.6f} {self.deviation_from_ca[i]:14.3%} "
+                f"{self.beta_c_w_a[i]:11.6f} {self.beta_h_w_b[i]:11.6f}")
+        dev = self.deviation_from_ca
+        lines.append("")
+        lines.append(
+            f"{len(self.eps_c)} points, all converged: {bool(self.converged.all())}; "
+            f"eps*/eps_CA - 1 from {dev.min():.2%} to {dev.max():.2%}; "
+            f"eps* <= eps_plus everywhere: {bool(np.all(self.eps_star <= self.eps_plus))}")
+        return "\n".join(lines)
+
+
+def fig2_data(eps_c: Any = None) -> Fig2Data:
+    """Compute Fig. 2 on the given eps_C values (the default grid if None).
+
+    Examples
+    --------
+    >>> d = fig2_data([1.0, 2.0])
+    >>> bool(d.converged.all()), bool(np.all(d.eps_star <= d.eps_plus))
+    (True, True)
+    """
+    eps_c = DEFAULT_EPS_C if eps_c is None else np.atleast_1d(np.asarray(eps_c, dtype=float))
+    r = optimal_frequencies(eps_c)
+    return Fig2Data(eps_c=r.eps_c, eps_star=r.eps_star, eps_ca=curzon_ahlborn_cop(r.eps_c),
+                    eps_plus=eps_plus(r.eps_c), beta_c_w_a=r.u, beta_h_w_b=r.v,
+                    converged=r.converged)
+
+
+def plot_fig2(data: Fig2Data, path: str | Path) -> Path:
+    """Write Fig. 2 as a PNG: eps*, eps_CA and eps_plus against eps_C, and eps*/eps_CA - 1.
+
+    Needs matplotlib (``pip install "thermocycles[plot]"``).
+    """
+    try:
+        from matplotlib.figure import Figure
+    except ImportError as exc:  # pragma: no cover - exercised by the CLI test with matplotlib hidden
+        raise ImportError("plotting needs matplotlib: pip install \"thermocycles[plot]\"") from exc
+    fig = Figure(figsize=(6.4, 6.4), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    top.plot(data.eps_c, data.eps_star, "k-", lw=2, label=r"$\varepsilon^*$ (max $\chi$, this model)")
+    top.plot(data.eps_c, data.eps_ca, "r--", lw=1.5, label=r"$\varepsilon_{CA}=\sqrt{1+\varepsilon_C}-1$")
+    top.plot(data.eps_c, data.eps_plus, "b:", lw=2,
+             label=r"$\varepsilon_+=(\sqrt{9+8\varepsilon_C}-3)/2$")
+    top.set_ylabel(r"COP at maximum $\chi$")
+    top.set_xlim(0, float(data.eps_c.max()))
+    top.set_ylim(bottom=0)
+    top.legend(loc="upper left")
+    top.set_title("Two-level quantum Otto refrigerator (Fig. 2)")
+    bottom.plot(data.eps_c, 100 * data.deviation_from_ca, "k-")
+    bottom.set_xlabel(r"Carnot COP $\varepsilon_C = T_c/(T_h - T_c)$")
+    bottom.set_ylabel(r"$\varepsilon^*/\varepsilon_{CA}-1$ (%)")
+    path = Path(path)
+    fig.savefig(path, dpi=120)
+    return path
