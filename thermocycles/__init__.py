@@ -3,7 +3,7 @@
 Public names are re-exported here; see the README for a tour.
 """
 
-from . import analytic, bounds, objectives, units
+from . import analytic, bounds, dynamics, objectives, units
 from .cycle import Cycle
 from .dynamics import StrokeMap
 from .errors import AnalysisError, CycleError, DimensionError, ParameterError, ThermocyclesError
@@ -19,7 +19,7 @@ from .values import Parameter, value_field
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnalysisError", "Cycle", "OptimizationResult", "Optimizer", "objectives", "units", "CycleError", "DimensionError", "Isochore", "Mode", "Parameter",
+    "AnalysisError", "Cycle", "OptimizationResult", "Optimizer", "dynamics", "objectives", "units", "CycleError", "DimensionError", "Isochore", "Mode", "Parameter",
     "ParameterError", "Performance", "Q_", "QuantumAdiabat", "Reservoir", "Stroke",
     "StrokeContext", "StrokeMap", "StrokeRecord", "Substance", "ThermocyclesError",
     "TwoLevelSubstance", "analytic", "bounds", "quantum_otto_cycle", "quantum_otto_refrigerator",

@@ -21,7 +21,21 @@ def _is_substance(instance: Any, attribute: attrs.Attribute, value: Any) -> None
         raise ParameterError(f"Cycle.substance must be a Substance (e.g. TwoLevelSubstance()); got {value!r}")
 
 
-def _are_strokes(instance: Any, attribute: attrs.Attribute, value: tuple) -> None:
+def _as_strokes(value: Any) -> Any:
+    if isinstance(value, Stroke) or value is None or isinstance(value, (str, bytes)):
+        return value  # the validator explains
+    try:
+        return tuple(value)
+    except TypeError:
+        return value
+
+
+def _are_strokes(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not isinstance(value, tuple):
+        raise CycleError(
+            f"Cycle.strokes must be a sequence of strokes (e.g. [Isochore(...), QuantumAdiabat(...), "
+            f"...]); got {value!r}"
+        )
     if not value:
         raise CycleError("Cycle.strokes must hold at least one stroke; got none")
     for k, stroke in enumerate(value):
@@ -68,7 +82,7 @@ class Cycle:
     """
 
     substance: Substance = attrs.field(validator=_is_substance)
-    strokes: tuple[Stroke, ...] = attrs.field(converter=tuple, validator=_are_strokes)
+    strokes: tuple[Stroke, ...] = attrs.field(converter=_as_strokes, validator=_are_strokes)
     _reservoirs: tuple[Reservoir, ...] = attrs.field(init=False, eq=False, repr=False)
     _has_units: bool = attrs.field(init=False, eq=False, repr=False)
     _model: CycleModel = attrs.field(init=False, eq=False, repr=False)

@@ -59,11 +59,19 @@ def tanh_rate_matrix(energies: np.ndarray, beta: np.ndarray, gamma: np.ndarray) 
     gamma = np.asarray(gamma, dtype=float)[..., None, None]
     gap = eps[..., None, :] - eps[..., :, None]  # gap[j, i] = eps_i - eps_j
     rates = 2.0 * gamma * expit(beta * gap)
-    return _with_diagonal(rates)
+    return generator_from_rates(rates)
 
 
-def _with_diagonal(rates: np.ndarray) -> np.ndarray:
-    """Set the diagonal of a jump-rate matrix so that its columns sum to zero."""
+def generator_from_rates(rates: np.ndarray) -> np.ndarray:
+    """Rate matrix (generator) from jump rates ``rates[..., j, i]`` (i -> j): the diagonal is set so
+    that every column sums to zero. For user-defined reservoirs.
+
+    Examples
+    --------
+    >>> generator_from_rates(np.array([[0.0, 3.0], [1.0, 0.0]]))
+    array([[-1.,  3.],
+           [ 1., -3.]])
+    """
     eye = _eye(rates.shape[-1])
     rates = rates * (1.0 - eye)
     return rates - eye * rates.sum(axis=-2)[..., None, :]
@@ -201,9 +209,11 @@ def periodic_state(deviation: np.ndarray) -> np.ndarray:
         p = np.full(dev.shape[:-1], np.nan)
     ok = np.isfinite(p).all(axis=-1) & (p.min(axis=-1) > -1e-9) & (np.abs(p.sum(axis=-1) - 1) < 1e-9)
     if not np.all(ok) or n == 0:
+        bad = np.argwhere(~ok)[0] if np.ndim(ok) else ()
+        at = f" at element {tuple(int(i) for i in bad)}" if np.ndim(ok) else ""
         raise CycleError(
-            "the cycle has no unique periodic steady state: the one-cycle map does not relax the "
-            "populations to a single fixed point (does every level connect to a reservoir on some "
-            "stroke, with a non-zero contact time?)"
+            f"the cycle has no unique periodic steady state{at}: the one-cycle map does not relax "
+            f"the populations to a single fixed point (does every level connect to a reservoir on "
+            f"some stroke, with a non-zero contact time?)"
         )
     return p

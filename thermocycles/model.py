@@ -125,6 +125,26 @@ class CycleModel:
             perf._units = self.has_units
         return perf
 
+    def check_contact(self, values: Mapping[str, Any]) -> None:
+        """Raise a CycleError naming the durations if no stroke touches a reservoir for any time."""
+        contact = [k for k, s in enumerate(self.cycle.strokes) if s.reservoirs()]
+        if not contact:
+            raise CycleError("the cycle has no unique periodic steady state: no stroke is in "
+                             "contact with a reservoir")
+        names = [self.parameter(k, "duration") for k in contact]
+        idle = np.asarray(True)
+        for name in names:
+            idle = idle & (np.asarray(values[name]) == 0)
+        if np.any(idle):
+            at = f" at element {tuple(int(i) for i in np.argwhere(idle)[0])}" if np.ndim(idle) else ""
+            strokes = ", ".join(f"{type(self.cycle.strokes[k]).__name__} {self.cycle.strokes[k].name!r}"
+                                for k in contact)
+            raise CycleError(
+                f"the cycle has no unique periodic steady state{at}: every stroke in contact with a "
+                f"reservoir ({strokes}) has zero duration ({' = '.join(names)} = 0); give at least "
+                f"one of them a positive contact time"
+            )
+
     # -- generic path -------------------------------------------------------------------------
     def stroke_maps(self, values: Mapping[str, Any]) -> list[StrokeMap]:
         """Each stroke's linear map at the given natural values."""
@@ -150,6 +170,7 @@ class CycleModel:
         """Generic path: stroke maps, one linear solve for the periodic state, ledger."""
         cycle = self.cycle
         maps = self.stroke_maps(values)
+        self.check_contact(values)
         p1 = periodic_state(cycle_deviation([m.deviation for m in maps]))
 
         # Corners as p1 + delta_k, with delta_k accumulated from the strokes' (small) changes, so

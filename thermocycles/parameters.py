@@ -94,7 +94,7 @@ def _same(a: Any, b: Any) -> bool:
 
 def _describe(raw: Any) -> str:
     value = raw.value if isinstance(raw, Parameter) else raw
-    return f"{value:~P}" if hasattr(value, "units") else repr(value)
+    return f"{value:~P}" if hasattr(value, "units") else repr(value)  # no Parameter(...) repr
 
 
 def build_parameter_table(
@@ -141,6 +141,7 @@ def build_parameter_table(
     for key in parent:  # insertion order = order of appearance
         nodes.setdefault(_find(parent, key), []).append(key)
     junctions: set[str] = set()
+    n_auto = 0
     for k_node, members in enumerate(nodes.values(), start=1):
         slots = [
             _Slot(("stroke", k), component_label(strokes[k]), field, control_kind, control_constraint,
@@ -154,7 +155,9 @@ def build_parameter_table(
                 f"begins, so they hold one control value, but they name it differently: "
                 f"{', '.join(map(repr, explicit))}; use one Parameter there"
             )
-        name = explicit[0] if explicit else f"{substance.control_symbol}_{k_node}"
+        if not explicit:
+            n_auto += 1
+        name = explicit[0] if explicit else f"{substance.control_symbol}_{n_auto}"
         junctions.add(name)
         for s in slots:
             named.append((name, s, _EXPLICIT if explicit else ("junction", k_node)))

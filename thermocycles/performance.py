@@ -86,6 +86,13 @@ def classify_mode(q_c: Any, q_h: Any, work: Any) -> Any:
     return names
 
 
+def _read_only(array: Any) -> np.ndarray:
+    """A read-only view (corners are shared between consecutive strokes' records)."""
+    view = np.asarray(array).view()
+    view.flags.writeable = False
+    return view
+
+
 @attrs.frozen
 class StrokeRecord:
     """One line of the per-stroke ledger.
@@ -110,8 +117,8 @@ class StrokeRecord:
     duration: Any
     heat: Mapping[str, Any]
     work: Any
-    populations_start: np.ndarray = attrs.field(eq=False)
-    populations_end: np.ndarray = attrs.field(eq=False)
+    populations_start: np.ndarray = attrs.field(eq=False, converter=_read_only)
+    populations_end: np.ndarray = attrs.field(eq=False, converter=_read_only)
     control_start: Any
     control_end: Any
 

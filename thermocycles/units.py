@@ -49,7 +49,8 @@ TIME_UNIT_S = HBAR_J_S / ENERGY_UNIT_J
 #: k_B in J/K, the natural unit of entropy.
 ENTROPY_UNIT_J_PER_K = ENERGY_UNIT_J
 
-_ANGLE_UNITS = {"radian", "degree", "turn", "revolution", "cycle", "arcminute", "arcsecond", "grade"}
+_ANGLE_UNITS = {"radian", "degree", "turn", "revolution", "cycle", "arcminute", "arcsecond", "grade",
+                "revolutions_per_minute"}
 
 
 def _unit_names(q: pint.Quantity) -> set[str]:
@@ -232,4 +233,8 @@ def to_natural(value: pint.Quantity, kind: Kind, where: str) -> Any:
         raise DimensionError(f"{where}: {exc}; got {value:~P}") from None
     if natural is None:
         raise DimensionError(f"{where} must be {kind.expected}; got {value:~P}")
-    return np.asarray(natural, dtype=float) if np.ndim(natural) else float(natural)
+    if np.ndim(natural):
+        natural = np.array(natural, dtype=float)  # a copy: later edits of the quantity stay out
+        natural.flags.writeable = False
+        return natural
+    return float(natural)

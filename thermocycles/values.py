@@ -27,17 +27,42 @@ NONNEGATIVE = "nonnegative"
 
 
 def _normalize(value: Any) -> Any:
-    """Plain numbers to float, sequences to float arrays; quantities and parameters untouched."""
+    """Plain numbers to float, sequences to read-only float arrays; quantities, parameters untouched.
+
+    Quantities wrapping arrays are the user's own objects; their magnitudes are copied when the
+    cycle converts them to natural units, so later changes to them do not reach a built cycle.
+    """
     if isinstance(value, (Parameter, bool, np.bool_)) or is_quantity(value):
         return value
     if isinstance(value, (int, float, np.integer, np.floating)):
         return float(value)
+    if is_quantity(value) and isinstance(value.magnitude, np.ndarray):
+        return type(value)(frozen_array(value.magnitude), value.units)
     if isinstance(value, (list, tuple, np.ndarray)):
-        try:
-            return np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            return value
+        array = frozen_array(value)
+        return array if array is not None else value
     return value
+
+
+def frozen_array(value: Any) -> np.ndarray | None:
+    """A read-only float copy of a real numeric array-like, or None if it is not one.
+
+    Strings, booleans and complex numbers are not converted (validation then rejects them): numpy
+    would otherwise parse ``"1.0"``, cast ``True`` to 1 and drop imaginary parts.
+    """
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+    if raw.dtype.kind not in "iuf":
+        return None
+    if isinstance(value, (list, tuple)):  # numpy casts [1.0, True] to floats: look at the items
+        items = np.asarray(value, dtype=object).flat
+        if any(isinstance(x, (bool, np.bool_)) for x in items):
+            return None
+    array = np.array(raw, dtype=float)  # a copy, read-only: a frozen object stays as validated
+    array.flags.writeable = False
+    return array
 
 
 def values_equal(a: Any, b: Any) -> bool:
@@ -91,7 +116,7 @@ class Parameter:
     """
 
     name: str = attrs.field(validator=_check_identifier)
-    value: Any = attrs.field(converter=_normalize, eq=_value_eq)
+    value: Any = attrs.field(converter=_normalize, eq=_value_eq, hash=False)
 
 
 @attrs.frozen
@@ -155,6 +180,8 @@ _SPECS: dict[type, tuple[tuple[str, ValueSpec], ...]] = {}
 
 
 def _describe(value: Any) -> str:
+    if isinstance(value, Parameter):
+        return f"{_describe(value.value)} (parameter {value.name!r})"
     if is_quantity(value):
         return f"{value:~P}"
     if isinstance(value, np.ndarray):
@@ -199,8 +226,9 @@ def natural_value(raw: Any, kind: Kind | None, where: str) -> Any:
     """
     if isinstance(raw, Parameter):
         return natural_value(raw.value, kind, f"{where} (parameter {raw.name!r})")
-    expected = kind.expected if kind is not None else "a number or a quantity"
-    if isinstance(raw, (bool, np.bool_)) or raw is None or isinstance(raw, str):
+    expected = kind.expected if kind is not None else "a real number, array or quantity"
+    if isinstance(raw, (bool, np.bool_, list, tuple, str)) or raw is None:
+        # lists and tuples reach here only when they are not all real numbers (see _normalize)
         raise ParameterError(f"{where} must be {expected}; got {raw!r}")
     if is_quantity(raw):
         check_finite(raw.magnitude, where, expected, raw)

@@ -130,6 +130,8 @@ def match_two_level_otto(cycle: Any, model: Any):
 
     def evaluate(values: Mapping[str, Any]):
         args = {arg: values[name] for arg, name in items}
+        if np.any(np.asarray(args["tau_c"]) * args["gamma_c"] + np.asarray(args["tau_h"]) * args["gamma_h"] == 0):
+            model.check_contact(values)
         r = otto_cycle(**args)
         heat = {r1: r.q_c, r3: -r.q_h} if r1 != r3 else {r1: r.q_c - r.q_h}
         batch = np.broadcast_shapes(np.shape(r.q_c), np.shape(r.cycle_time))
