@@ -150,7 +150,8 @@ def relaxation_map(
     expo = scipy.linalg.expm(aug)
     integral = expo[..., :n, n:]
 
-    short = np.abs(generator).sum(axis=-2).max(axis=-1) < 1.0
+    # |R tau| < 1 in the 1-norm: for a generator the largest column sum of |R| is 2 max|R_ii|
+    short = np.abs(np.diagonal(generator, axis1=-2, axis2=-1)).max(axis=-1) < 0.5
     if short.all():
         deviation = total @ integral
     else:
@@ -163,7 +164,7 @@ def relaxation_map(
     else:
         heat = {name: (eps[..., None, :] @ (rates[name] @ integral))[..., 0, :] for name in names}
     return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
-                     duration=np.broadcast_to(tau, batch)[()])
+                     duration=(tau if tau.shape == batch else np.broadcast_to(tau, batch))[()])
 
 
 _EYES: dict[int, np.ndarray] = {}

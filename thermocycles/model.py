@@ -170,8 +170,11 @@ class CycleModel:
         """Generic path: stroke maps, one linear solve for the periodic state, ledger."""
         cycle = self.cycle
         maps = self.stroke_maps(values)
-        self.check_contact(values)
-        p1 = periodic_state(cycle_deviation([m.deviation for m in maps]))
+        try:
+            p1 = periodic_state(cycle_deviation([m.deviation for m in maps]))
+        except CycleError:
+            self.check_contact(values)  # the specific reason, if it is missing contact
+            raise
 
         # Corners as p1 + delta_k, with delta_k accumulated from the strokes' (small) changes, so
         # that totals which cancel between strokes (the work) keep their relative precision.

@@ -49,14 +49,22 @@ def equilibrium_occupation(z: Any) -> Any:
 def delta_n_eq(u: Any, v: Any) -> Any:
     """``n_eq(u) - n_eq(v) = [tanh(v/2) - tanh(u/2)] / 2``, accurate for any u, v >= 0.
 
-    Evaluated as ``sign(v - u) (1 - e^-|v - u|) expit(max(u, v)) expit(-min(u, v))``, which neither
-    overflows nor cancels.
+    Evaluated as ``sinh((v - u)/2) / (2 cosh(u/2) cosh(v/2))`` (an identity without cancellation)
+    while ``u, v < 700``, where nothing overflows; beyond, as
+    ``sign(v - u) (1 - e^-|v - u|) expit(max(u, v)) expit(-min(u, v))``, which never overflows but
+    costs three times as much.
 
     Examples
     --------
-    >>> float(delta_n_eq(700.0, 701.0)) > 0  # tanh difference would round to 0
+    >>> float(delta_n_eq(700.0, 701.0)) > 0  # a tanh difference would round to 0
+    True
+    >>> float(delta_n_eq(1.0, 2000.0)) == float(1 / (1 + np.exp(1.0)))
     True
     """
+    small = (u < 700.0 and v < 700.0) if np.ndim(u) == 0 and np.ndim(v) == 0 else \
+        max(np.max(u), np.max(v)) < 700.0
+    if small:
+        return np.sinh((v - u) / 2) / (2 * np.cosh(u / 2) * np.cosh(v / 2))
     d = v - u
     return np.sign(d) * -np.expm1(-np.abs(d)) * expit(np.maximum(u, v)) * expit(-np.minimum(u, v))
 
@@ -82,24 +90,51 @@ def otto_cycle(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: An
     >>> round(float(r.q_c / r.work), 12)  # COP = w_a / (w_b - w_a)
     0.5
     """
+    x, y = _contact(gamma_c, gamma_h, tau_c, tau_h)
+    v = w_b / T_h
+    d_eq = delta_n_eq(w_a / T_c, v)
+    dn = d_eq * time_factor(x, y)
+    n1 = equilibrium_occupation(v) + d_eq * _corner_weight(x, y)
+    return OttoCycle(w_a * dn, w_b * dn, (w_b - w_a) * dn, tau_c + tau_ch + tau_h + tau_hc, n1, n1 + dn)
+
+
+def _corner_weight(x: Any, y: Any) -> Any:
+    """``e^-y (1 - e^-x) / (1 - e^-(x+y))``: where corner 1 sits between the two equilibria."""
+    return np.exp(-y) * -np.expm1(-x) / -np.expm1(-(x + y))
+
+
+def _contact(gamma_c: Any, gamma_h: Any, tau_c: Any, tau_h: Any) -> tuple[Any, Any]:
     x = 2.0 * gamma_c * tau_c
     y = 2.0 * gamma_h * tau_h
     s = x + y
-    if np.any(s == 0):
+    if (np.min(s) if np.ndim(s) else s) == 0:
         raise CycleError("the cycle has no unique periodic steady state: both isochores have zero "
                          "contact time (2 gamma tau = 0)")
-    denom = -np.expm1(-s)
-    a = -np.expm1(-x)
-    f = a * -np.expm1(-y) / denom
-    d_eq = delta_n_eq(w_a / T_c, w_b / T_h)
-    dn = d_eq * f
-    n1 = 1.0 + expit(-w_b / T_h) + d_eq * (np.exp(-y) * a / denom)
-    return OttoCycle(w_a * dn, w_b * dn, (w_b - w_a) * dn, tau_c + tau_ch + tau_h + tau_hc, n1, n1 + dn)
+    return x, y
+
+
+def occupation_change(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: Any,
+                      tau_c: Any, tau_h: Any) -> Any:
+    """``n2 - n1 = Delta_n_eq(w_a/T_c, w_b/T_h) f(2 gamma_c tau_c, 2 gamma_h tau_h)``."""
+    x, y = _contact(gamma_c, gamma_h, tau_c, tau_h)
+    return delta_n_eq(w_a / T_c, w_b / T_h) * time_factor(x, y)
+
+
+def corner_occupation(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: Any,
+                      tau_c: Any, tau_h: Any) -> Any:
+    """Occupation ``n1`` at corner 1 (start of the first isochore) in the periodic state:
+    ``n1 = n_eq(v) + Delta_n_eq e^-y (1 - e^-x) / (1 - e^-(x+y))``."""
+    x, y = _contact(gamma_c, gamma_h, tau_c, tau_h)
+    v = w_b / T_h
+    return equilibrium_occupation(v) + delta_n_eq(w_a / T_c, v) * _corner_weight(x, y)
 
 
 def cop(w_a: Any, w_b: Any) -> Any:
     """COP of the Otto refrigerator, ``w_a / (w_b - w_a)`` (eq. 16)."""
     return w_a / (w_b - w_a)
+
+
+_CORE = ("T_c", "T_h", "gamma_c", "gamma_h", "w_a", "w_b", "tau_c", "tau_h")
 
 
 def _populations(n: Any) -> np.ndarray:
@@ -130,29 +165,35 @@ def match_two_level_otto(cycle: Any, model: Any):
 
     def evaluate(values: Mapping[str, Any]):
         args = {arg: values[name] for arg, name in items}
-        if np.any(np.asarray(args["tau_c"]) * args["gamma_c"] + np.asarray(args["tau_h"]) * args["gamma_h"] == 0):
-            model.check_contact(values)
-        r = otto_cycle(**args)
-        heat = {r1: r.q_c, r3: -r.q_h} if r1 != r3 else {r1: r.q_c - r.q_h}
-        batch = np.broadcast_shapes(np.shape(r.q_c), np.shape(r.cycle_time))
+        try:
+            dn = occupation_change(*(args[k] for k in _CORE))
+        except CycleError:
+            model.check_contact(values)  # names the strokes and the element
+            raise
+        w_a, w_b = args["w_a"], args["w_b"]
+        q_c, q_h = w_a * dn, w_b * dn
+        cycle_time = args["tau_c"] + args["tau_ch"] + args["tau_h"] + args["tau_hc"]
+        heat = {r1: q_c, r3: -q_h} if r1 != r3 else {r1: q_c - q_h}
+        batch = np.broadcast_shapes(np.shape(dn), np.shape(cycle_time))
 
         def ledger() -> list[StrokeData]:
-            w_a, w_b = args["w_a"], args["w_b"]
-            p1, p2 = _populations(r.n1), _populations(r.n2)
-            zero = 0.0 * r.q_c
+            n1 = corner_occupation(*(args[k] for k in _CORE))
+            n2 = n1 + dn
+            p1, p2 = _populations(n1), _populations(n2)
+            zero = 0.0 * q_c
             rows = [
-                ({r1: r.q_c}, zero, p1, p2, w_a, w_a, args["tau_c"]),
-                ({}, r.n2 * (w_b - w_a), p2, p2, w_a, w_b, args["tau_ch"]),
-                ({r3: -r.q_h}, zero, p2, p1, w_b, w_b, args["tau_h"]),
-                ({}, r.n1 * (w_a - w_b), p1, p1, w_b, w_a, args["tau_hc"]),
+                ({r1: q_c}, zero, p1, p2, w_a, w_a, args["tau_c"]),
+                ({}, n2 * (w_b - w_a), p2, p2, w_a, w_b, args["tau_ch"]),
+                ({r3: -q_h}, zero, p2, p1, w_b, w_b, args["tau_h"]),
+                ({}, n1 * (w_a - w_b), p1, p1, w_b, w_a, args["tau_hc"]),
             ]
             return [StrokeData(name=s.name, kind=type(s).__name__, duration=tau, heat=q, work=w,
                                populations_start=pa, populations_end=pb,
                                control_start=ca, control_end=cb)
                     for s, (q, w, pa, pb, ca, cb, tau) in zip(strokes, rows)]
 
-        return model.performance(heat=heat, work=r.work, cycle_time=r.cycle_time, values=values,
-                                 ledger=ledger, batch=batch, method="closed_form")
+        return model.performance(heat=heat, work=(w_b - w_a) * dn, cycle_time=cycle_time,
+                                 values=values, ledger=ledger, batch=batch, method="closed_form")
 
     return evaluate
 
@@ -238,38 +279,44 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
         values = objective(grid[None, :, :], theta[:, None])
     p = grid[np.nanargmax(np.where(np.isfinite(values), values, -np.inf), axis=1)]
 
-    h = 1e-5
+    def newton_step(p):
+        g = gradient(p, theta)
+        h = 1e-5
+        hess = np.empty(p.shape + (2,))
+        for j in range(2):
+            e = np.zeros(2)
+            e[j] = h
+            hess[..., j] = (gradient(p + e, theta) - gradient(p - e, theta)) / (2 * h)
+        hess = (hess + np.swapaxes(hess, -1, -2)) / 2
+        neg_def = (hess[..., 0, 0] < 0) & (np.linalg.det(hess) > 0)
+        return -np.linalg.solve(hess, g[..., None])[..., 0], neg_def, g
+
     converged = np.zeros(len(theta), dtype=bool)
     iterations = 0
     for iterations in range(1, max_iter + 1):
-        g = gradient(p, theta)
-        hess = np.empty(p.shape + (2,))
-        for j in range(2):
-            step = np.zeros(2)
-            step[j] = h
-            hess[..., j] = (gradient(p + step, theta) - gradient(p - step, theta)) / (2 * h)
-        hess = (hess + np.swapaxes(hess, -1, -2)) / 2
-        newton = -np.linalg.solve(hess, g[..., None])[..., 0]
-        # Newton only where the Hessian is negative definite (a maximum); otherwise ascend.
-        neg_def = (hess[..., 0, 0] < 0) & (np.linalg.det(hess) > 0)
+        newton, neg_def, g = newton_step(p)
+        # Newton where the Hessian is negative definite (near a maximum), else gradient ascent.
         direction = np.where(neg_def[:, None], newton, g)
+        # Line search far from the optimum only: close to it, chi changes less than its round-off
+        # and a search would reject good steps.
+        near = neg_def & (np.abs(newton).max(axis=-1) < 1e-4)
         f0 = objective(p, theta)
         alpha = np.ones(len(theta))
         for _ in range(40):
-            trial = p + alpha[:, None] * direction
             with np.errstate(all="ignore"):
-                ok = objective(trial, theta) >= f0 - 1e-15 * np.abs(f0)
+                ok = near | (objective(p + alpha[:, None] * direction, theta) >= f0)
             if ok.all():
                 break
             alpha = np.where(ok, alpha, alpha / 2)
         step = alpha[:, None] * direction
         p = np.where(converged[:, None], p, p + step)
-        converged |= np.abs(step).max(axis=-1) < rtol
+        converged |= near & (np.abs(step).max(axis=-1) < rtol)
         if converged.all():
             break
     u, v = to_uv(p)
-    g_u, g_v = _gradient_uv(u, v, theta)
-    converged &= (np.abs(u * g_u) < 1e-8) & (np.abs(v * g_v) < 1e-8) & (v > u)
+    # converged: a maximum, and the remaining Newton step (the distance to it) below 1e-10
+    newton, neg_def, _ = newton_step(p)
+    converged &= neg_def & (np.abs(newton).max(axis=-1) < 1e-10) & (v > u)
     return OptimalFrequencies(eps_c, u, v, theta * u / (v - theta * u), converged, iterations)
 
 
