@@ -28,7 +28,8 @@ def curzon_ahlborn_cop(eps_c: Any) -> Any:
     >>> float(curzon_ahlborn_cop(3.0))
     1.0
     """
-    return np.sqrt(1.0 + np.asarray(eps_c, dtype=float)) - 1.0
+    eps_c = np.asarray(eps_c, dtype=float)
+    return eps_c / (np.sqrt(1.0 + eps_c) + 1.0)  # = sqrt(1 + eps_c) - 1, without cancellation
 
 
 def curzon_ahlborn_efficiency(T_c: Any, T_h: Any) -> Any:
@@ -45,7 +46,8 @@ def eps_plus(eps_c: Any) -> Any:
     >>> float(eps_plus(2.0))
     1.0
     """
-    return (np.sqrt(9.0 + 8.0 * np.asarray(eps_c, dtype=float)) - 3.0) / 2.0
+    eps_c = np.asarray(eps_c, dtype=float)
+    return 4.0 * eps_c / (np.sqrt(9.0 + 8.0 * eps_c) + 3.0)  # = (sqrt(9 + 8 eps_c) - 3)/2, stably
 
 
 def eps_c_from_theta(theta: Any) -> Any:

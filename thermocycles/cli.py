@@ -45,7 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``thermocycles`` command."""
     args = _parser().parse_args(argv)
     start = time.perf_counter()
-    data = fig2_data(args.eps_c if args.eps_c else DEFAULT_EPS_C)
+    try:
+        data = fig2_data(args.eps_c if args.eps_c else DEFAULT_EPS_C)
+    except ValueError as exc:
+        print(f"thermocycles fig2: {exc}", file=sys.stderr)
+        return 2
     elapsed = time.perf_counter() - start
     if not data.converged.all():
         bad = data.eps_c[~data.converged]

@@ -34,6 +34,10 @@ def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return (matrix @ vector[..., None])[..., 0]
 
 
+def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:
+    return value if np.shape(value) == shape else np.broadcast_to(value, shape)
+
+
 def _dot(row: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return (row * vector).sum(axis=-1)
 
@@ -222,9 +226,9 @@ class CycleModel:
                     batch: tuple[int, ...], method: str) -> Performance:
         """Assemble a natural-unit :class:`Performance`, broadcasting totals to ``batch``."""
         if batch:
-            heat = {r: np.broadcast_to(q, batch) for r, q in heat.items()}
-            work = np.broadcast_to(work, batch)
-            cycle_time = np.broadcast_to(cycle_time, batch)
+            heat = {r: _to_shape(q, batch) for r, q in heat.items()}
+            work = _to_shape(work, batch)
+            cycle_time = _to_shape(cycle_time, batch)
         temperatures = {r: values[n] for r, n in self.temperature_names.items()}
         return Performance(heat=heat, work=work, cycle_time=cycle_time, temperatures=temperatures,
                            ledger=ledger, units=False,

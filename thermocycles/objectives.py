@@ -34,7 +34,7 @@ from typing import Any, Callable
 import attrs
 import numpy as np
 
-from .errors import ParameterError
+from .errors import DimensionError, ParameterError
 from .performance import Mode, Performance
 from .units import DIMENSIONLESS, ENTROPY_RATE, POWER, Kind, Q_, is_quantity
 
@@ -263,7 +263,7 @@ def bind_constraint(constraint: Constraint, has_units: bool) -> Constraint:
     obj = get(name)
     if is_quantity(value):
         if not has_units and obj.kind is not DIMENSIONLESS:
-            raise ParameterError(
+            raise DimensionError(
                 f"constraint '{constraint.description}' has units but the cycle uses plain numbers "
                 f"(natural units); give the threshold as a plain number"
             )
@@ -272,9 +272,9 @@ def bind_constraint(constraint: Constraint, has_units: bool) -> Constraint:
         threshold = to_natural(value, obj.kind, f"constraint '{constraint.description}'")
     else:
         if has_units and obj.kind is not DIMENSIONLESS:
-            raise ParameterError(
+            raise DimensionError(
                 f"constraint '{constraint.description}': the cycle carries units, so the threshold "
-                f"of {name} needs units too (e.g. {obj.kind.unit or 'a quantity'})"
+                f"of {name} needs units too (e.g. {obj.kind.example or obj.kind.unit})"
             )
         threshold = float(value)
     fn = obj.function

@@ -21,6 +21,7 @@ any :func:`scipy.optimize.minimize` method name (``"L-BFGS-B"``, ``"Nelder-Mead"
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Callable, Mapping
 
@@ -31,7 +32,7 @@ from scipy.stats import qmc
 
 from . import objectives as _objectives
 from .cycle import Cycle
-from .errors import AnalysisError, DimensionError, ParameterError
+from .errors import AnalysisError, CycleError, DimensionError, ParameterError
 from .objectives import Constraint, Objective, as_constraint, bind_constraint
 from .performance import Performance
 from .units import DIMENSIONLESS, is_quantity, to_natural
@@ -149,7 +150,9 @@ class Optimizer:
         ``"multistart"`` (default), a :func:`scipy.optimize.minimize` method, or a scipy global
         method (see module docstring).
     n_starts, n_local : int
-        Sample size and number of local polishes of the multistart method.
+        Sample size and number of local polishes of the multistart method. A single local method
+        also evaluates the sample (one vectorised call) to set the objective's scale and to report
+        a run that ends worse than a sampled point.
     tol : float
         Relative tolerance of the local solver on the objective.
     scale : dict of str to {"log", "linear"}, optional
@@ -276,7 +279,7 @@ class Optimizer:
             if cycle.has_units:
                 raise DimensionError(
                     f"{where} is a plain number ({value!r}) but the cycle carries units; give it as "
-                    f"{spec.kind.expected.split(', or a plain')[0]}"
+                    f"a quantity of {spec.kind.name} (e.g. {spec.kind.example})"
                 )
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
                 raise ParameterError(f"{where} must be a number; got {value!r}")
@@ -302,15 +305,17 @@ class Optimizer:
         if self.method == "multistart":
             z, ok, message = self._multistart(problem, start)
         elif self.method in LOCAL_METHODS:
+            # One vectorised call on a Sobol sample sets the objective's scale and records feasible
+            # points, so that a local method stopping somewhere worse is reported (not returned
+            # silently as a success).
+            problem.evaluate_batch(np.vstack([start[None, :], self._sample(len(start))]))
             z, ok, message = self._local(problem, start, self.method)
         else:
-            z, ok, message = self._global(problem)
+            z, ok, message = self._global(problem, start)
         return self._result(cycle, problem, z, ok, message)
 
     def _multistart(self, problem: "_Problem", start: np.ndarray) -> tuple[np.ndarray, bool, str]:
-        d = len(problem.names)
-        sample = qmc.Sobol(d, scramble=True, seed=self.seed).random(self.n_starts)
-        points = np.vstack([start[None, :], sample])
+        points = np.vstack([start[None, :], self._sample(len(start))])
         values, feasible = problem.evaluate_batch(points)
         order = np.argsort(np.where(feasible & np.isfinite(values), values, np.inf))
         candidates = [points[i] for i in order[: self.n_local] if np.isfinite(values[i]) and feasible[i]]
@@ -320,14 +325,12 @@ class Optimizer:
                 f"bounds and constraints ({', '.join(c.description for c in problem.constraints) or 'none'})"
             )
         method = "SLSQP" if problem.constraints else "L-BFGS-B"
-        best = None
-        for z0 in candidates:
-            z, ok, message = self._local(problem, z0, method)
-            f = problem.evaluate_batch(z[None, :])[0][0]
-            if best is None or f < best[0]:
-                best = (f, z, ok, message)
-        _, z, ok, message = best
+        runs = [(z0, *self._local(problem, z0, method)) for z0 in candidates]
+        z, ok, message = problem.best_of([(z, ok, m) for _, z, ok, m in runs])
         return z, ok, f"{method} from the best of {len(points)} Sobol points: {message}"
+
+    def _sample(self, d: int) -> np.ndarray:
+        return _sobol(d, self.n_starts, self.seed)
 
     def _local(self, problem: "_Problem", z0: np.ndarray, method: str) -> tuple[np.ndarray, bool, str]:
         bounds = scipy.optimize.Bounds(np.zeros(len(z0)), np.ones(len(z0)))
@@ -356,9 +359,9 @@ class Optimizer:
                                       bounds=None if method in ("CG", "BFGS", "COBYLA") else bounds,
                                       options=options, tol=None if options else self.tol, **kwargs)
         z = np.clip(np.asarray(res.x, dtype=float), 0.0, 1.0)
-        return z, bool(res.success), str(res.message)
+        return z, bool(res.success), _text(res.message)
 
-    def _global(self, problem: "_Problem") -> tuple[np.ndarray, bool, str]:
+    def _global(self, problem: "_Problem", start: np.ndarray) -> tuple[np.ndarray, bool, str]:
         d = len(problem.names)
         bounds = [(0.0, 1.0)] * d
         options = dict(self.options)
@@ -373,12 +376,24 @@ class Optimizer:
         elif self.method == "dual_annealing":
             res = scipy.optimize.dual_annealing(problem.value, bounds, seed=self.seed, **options)
         elif self.method == "shgo":
+            # shgo's default sample (2^d + 1 points) leaves its local searches near the box centre
+            options.setdefault("n", max(64, 16 * d))
+            options.setdefault("sampling_method", "sobol")
             if problem.constraints:
                 options.setdefault("constraints", problem.scipy_constraints("SLSQP"))
             res = scipy.optimize.shgo(problem.value, bounds, **options)
         else:
+            options.setdefault("maxfun", 20000 * d)
             res = scipy.optimize.direct(problem.value, bounds, **options)
-        return np.clip(np.asarray(res.x, dtype=float), 0, 1), bool(res.success), str(res.message)
+        if res.x is None:
+            return start, False, f"{self.method} returned no point: {_text(res.message)}"
+        z = np.clip(np.asarray(res.x, dtype=float), 0, 1)
+        ok, message = bool(res.success), _text(res.message)
+        # polish the global result locally (gradient tolerance), keep whichever is better
+        local = "SLSQP" if problem.constraints else "L-BFGS-B"
+        z2, ok2, message2 = self._local(problem, z, local)
+        z, ok, message = problem.best_of([(z, ok, message), (z2, ok and ok2, f"{message}; {local} polish: {message2}")])
+        return z, ok, message
 
     def _result(self, cycle: Cycle, problem: "_Problem", z: np.ndarray, ok: bool,
                 message: str) -> OptimizationResult:
@@ -404,6 +419,9 @@ class Optimizer:
             ok, notes = False, notes + [f"the objective is not finite at the result ({value_nat})"]
         if violated:
             ok, notes = False, notes + [f"constraints violated: {', '.join(violated)}"]
+        worse = problem.worse_than_seen(z)
+        if worse:
+            ok, notes = False, notes + [worse]
         if at_bounds:
             notes.append(f"on a bound: {', '.join(at_bounds)}")
         value = problem.objective.kind.wrap(value_nat) if cycle.has_units else value_nat
@@ -414,6 +432,19 @@ class Optimizer:
             x_natural={n: float(v) for n, v in zip(names, x_nat)}, at_bounds=at_bounds,
             start=cycle,
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _sobol(d: int, n: int, seed: int) -> np.ndarray:
+    """A scrambled Sobol sample of n points in [0, 1]^d (deterministic; cached, it costs ~0.5 ms)."""
+    sample = qmc.Sobol(d, scramble=True, seed=seed).random(n)
+    sample.flags.writeable = False
+    return sample
+
+
+def _text(message: Any) -> str:
+    """scipy messages are strings or lists of strings."""
+    return "; ".join(map(str, message)) if isinstance(message, (list, tuple)) else str(message)
 
 
 def _mode(cycle: Cycle) -> Any:
@@ -439,6 +470,7 @@ class _Problem:
         self.mask_domain = mask_domain and objective.domain is not None
         self.values = dict(model.defaults)
         self.n_evaluations = 0
+        self.best_seen: tuple[float, Any] = (np.inf, None)
         self.scale = 1.0
         self._cache: tuple[bytes, Any] | None = None
         self._lo_log = np.log(np.where(log, lower, 1.0))
@@ -452,9 +484,13 @@ class _Problem:
 
     def from_unit(self, z: np.ndarray) -> np.ndarray:
         z = np.clip(z, 0.0, 1.0)
-        x_log = np.exp(self._lo_log + z * self._span_log)
-        x_lin = self.lower + z * (self.upper - self.lower)
-        x = np.where(self.log, x_log, x_lin)
+        if self.log.all():
+            x = np.exp(self._lo_log + z * self._span_log)
+        elif not self.log.any():
+            x = self.lower + z * (self.upper - self.lower)
+        else:
+            x = np.where(self.log, np.exp(self._lo_log + z * self._span_log),
+                         self.lower + z * (self.upper - self.lower))
         return np.clip(x, self.lower, self.upper)
 
     def _evaluate(self, z: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -465,13 +501,72 @@ class _Problem:
             values[name] = x[:, i]
         self.n_evaluations += len(z)
         with np.errstate(all="ignore"):
-            perf = self.model.evaluate(values)
-            f = _batched(self.objective, perf, self.model, values, len(z))
-            if self.mask_domain:
-                f = np.where(self.objective.in_domain(perf), f, np.nan)
-            margins = [_batched(c, perf, self.model, values, len(z)) for c in self.constraints]
-        f = self.sign * f
-        return np.where(np.isfinite(f), f, np.inf), margins
+            try:
+                f, margins = self._figures(self.model.evaluate(values), values, len(z))
+            except CycleError:  # some points have no periodic state: they are infeasible
+                f, margins = self._pointwise(values, len(z))
+        f = np.where(np.isfinite(f), self.sign * f, np.inf)
+        self._remember(z, f, margins)
+        return f, margins
+
+    def _figures(self, perf: Performance, values: Mapping[str, Any], n: int) -> tuple[np.ndarray, list]:
+        f = _batched(self.objective, perf, self.model, values, n)
+        if self.mask_domain:
+            f = np.where(self.objective.in_domain(perf), f, np.nan)
+        return f, [_batched(c, perf, self.model, values, n) for c in self.constraints]
+
+    def _pointwise(self, values: Mapping[str, Any], n: int) -> tuple[np.ndarray, list]:
+        f = np.full(n, np.nan)
+        margins = [np.full(n, -np.inf) for _ in self.constraints]
+        for k in range(n):
+            point = {name: (v[k] if np.ndim(v) else v) for name, v in values.items()}
+            try:
+                fk, mk = self._figures(self.model.evaluate(point), point, 1)
+            except CycleError:
+                continue
+            f[k] = fk[0]
+            for m, v in zip(margins, mk):
+                m[k] = v[0]
+        return f, margins
+
+    def _remember(self, z: np.ndarray, f: np.ndarray, margins: list[np.ndarray]) -> None:
+        """Keep the best feasible point ever evaluated (to catch a method that ends worse)."""
+        ok = np.isfinite(f)
+        for m in margins:
+            ok &= m >= 0
+        if ok.any():
+            k = int(np.argmin(np.where(ok, f, np.inf)))
+            if f[k] < self.best_seen[0]:
+                self.best_seen = (float(f[k]), np.array(z[k]))
+
+    def assess(self, z: np.ndarray) -> tuple[float, bool]:
+        """(objective to minimise, feasible) at one point (from the gradient stencil if it was one)."""
+        z = np.asarray(z, dtype=float)
+        if self._cache is not None and self._cache[0] == z.tobytes():
+            f, margins, _ = self._cache[1]
+        else:
+            f, margins = self._evaluate(z[None, :])
+        feasible = all(float(m[0]) >= -1e-9 * (1 + abs(float(m[0]))) for m in margins)
+        return float(f[0]), feasible
+
+    def best_of(self, runs: list[tuple[np.ndarray, bool, str]]) -> tuple[np.ndarray, bool, str]:
+        """The best local result: feasible first, then lowest objective, then converged."""
+        scored = []
+        for z, ok, message in runs:
+            f, feasible = self.assess(z)
+            scored.append(((not feasible, f if np.isfinite(f) else np.inf, not ok), (z, ok, message)))
+        return min(scored, key=lambda item: item[0])[1]
+
+    def worse_than_seen(self, z: np.ndarray) -> str:
+        """A note if a feasible point evaluated during the run beats the result, else ''."""
+        f, _ = self.assess(z)
+        best = self.best_seen[0]
+        if not np.isfinite(best):
+            return ""
+        if np.isfinite(f) and best >= f - 1e-9 * max(abs(f), abs(best)):
+            return ""
+        return (f"the method ended at a worse point than one it evaluated (objective "
+                f"{-self.sign * f:.6g} against {-self.sign * best:.6g}); try method='multistart'")
 
     def evaluate_batch(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(objective to minimise, feasible) at a batch of points; also sets the objective scale."""
@@ -544,10 +639,13 @@ class _Problem:
 
 def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, Any], n: int) -> np.ndarray:
     """``fn(perf)`` as an array of n values; falls back to point-by-point for scalar-only callables."""
-    out = np.asarray(fn(perf), dtype=float)
-    if out.shape == (n,):
+    try:
+        out = np.asarray(fn(perf), dtype=float)
+    except (TypeError, ValueError):  # a callable written for scalars (e.g. float(perf.chi))
+        out = None
+    if out is not None and out.shape == (n,):
         return out
-    if out.ndim == 0 and n == 1:
+    if out is not None and out.ndim == 0 and n == 1:
         return out.reshape(1)
     rows = []
     for k in range(n):

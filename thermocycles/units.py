@@ -27,6 +27,7 @@ same rate and no 2*pi enters. A rate may also be given as an energy ``hbar*gamma
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Callable
 
@@ -92,6 +93,7 @@ class Kind:
     unit: str
     scale: float
     _parse: Callable[[pint.Quantity], Any] | None = None
+    example: str = ""
 
     def to_natural(self, q: pint.Quantity) -> Any:
         """Magnitude of ``q`` in natural units, or None if its dimension does not fit this kind."""
@@ -109,8 +111,7 @@ class Kind:
         """
         if not is_quantity(example) or not example._ok_for_muldiv():
             return self.wrap(natural)
-        unit_value = self.to_natural(Q_(1.0, example.units))
-        return Q_(natural / unit_value, example.units)
+        return Q_(natural / _factor(self, example.units), example.units)
 
     def wrap(self, natural: Any) -> pint.Quantity:
         """A natural-unit value as a quantity in :attr:`unit`."""
@@ -167,31 +168,39 @@ def _dimensionless(q):
 TEMPERATURE = Kind(
     "temperature",
     "a temperature (e.g. Q_(50, 'mK')) or an energy k_B*T, or a plain number in natural units",
-    "K", 1.0, _temperature,
+    "K", 1.0, _temperature, "Q_(50, 'mK')",
 )
 ENERGY = Kind(
     "energy",
     "an energy (e.g. Q_(20, 'ueV')), an angular frequency (Q_(w, 'rad/s')), an ordinary "
     "frequency (Q_(nu, 'GHz'), energy h*nu), or a plain number in natural units",
-    "J", ENERGY_UNIT_J, _level_energy,
+    "J", ENERGY_UNIT_J, _level_energy, "Q_(20, 'ueV') or Q_(5, 'GHz')",
 )
 RATE = Kind(
     "rate",
     "a rate (e.g. Q_(1e6, '1/s') or Q_(1, 'MHz')) or an energy hbar*gamma, "
     "or a plain number in natural units",
-    "1/s", 1.0 / TIME_UNIT_S, _rate,
+    "1/s", 1.0 / TIME_UNIT_S, _rate, "Q_(1, 'MHz')",
 )
 TIME = Kind(
     "time", "a duration (e.g. Q_(1, 'us')) or a plain number in natural units",
-    "s", TIME_UNIT_S, _time,
+    "s", TIME_UNIT_S, _time, "Q_(1, 'us')",
 )
 DIMENSIONLESS = Kind("dimensionless", "a plain number", "", 1.0, _dimensionless)
-POWER = Kind("power", "a power", "W", ENERGY_UNIT_J / TIME_UNIT_S)
+POWER = Kind("power", "a power", "W", ENERGY_UNIT_J / TIME_UNIT_S, None, "Q_(1, 'aW')")
 ENTROPY = Kind("entropy", "an entropy", "J/K", ENTROPY_UNIT_J_PER_K)
 ENTROPY_RATE = Kind("entropy rate", "an entropy per time", "W/K", ENTROPY_UNIT_J_PER_K / TIME_UNIT_S)
 INVERSE_ENERGY = Kind("inverse energy", "an inverse energy", "1/J", 1.0 / ENERGY_UNIT_J)
 ENERGY_POWER = Kind("energy times power", "energy times power", "J*W",
                     ENERGY_UNIT_J * ENERGY_UNIT_J / TIME_UNIT_S)
+
+
+@functools.lru_cache(maxsize=512)
+def _factor(kind: Kind, units: Any) -> float | None:
+    """Natural value of one ``units`` of ``kind`` (conversions to natural units are linear), or
+    None if the dimension does not fit. Cached: pint conversions cost ~10 us each."""
+    natural = kind.to_natural(Q_(1.0, units))
+    return None if natural is None else float(natural)
 
 
 def is_quantity(value: Any) -> bool:
@@ -228,7 +237,8 @@ def to_natural(value: pint.Quantity, kind: Kind, where: str) -> Any:
     """
     check_registry(value, where)
     try:
-        natural = kind.to_natural(value)
+        factor = _factor(kind, value.units) if value._ok_for_muldiv() else None
+        natural = value.magnitude * factor if factor is not None else kind.to_natural(value)
     except DimensionError as exc:
         raise DimensionError(f"{where}: {exc}; got {value:~P}") from None
     if natural is None:

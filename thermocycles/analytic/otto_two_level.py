@@ -257,6 +257,10 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
     if not np.all(np.isfinite(eps_c) & (eps_c > 0)):
         raise ValueError(f"optimal_frequencies: eps_c must be finite and > 0; got {eps_c}")
     theta = eps_c / (1 + eps_c)
+    if np.any(theta >= 1.0) or np.any(eps_c < 1e-12):
+        raise ValueError(
+            f"optimal_frequencies: eps_c must lie in [1e-12, 1e12] (beyond, T_c/T_h rounds to 0 or "
+            f"1 in double precision); got {eps_c[(theta >= 1) | (eps_c < 1e-12)][0]}")
 
     def to_uv(p):
         u = np.exp(p[..., 0])
@@ -385,3 +389,26 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
                                         full_output=True)
     x = float(np.exp(log_x))
     return TimeAllocation(x / (2 * gamma_c), float(y_of(x)) / (2 * gamma_h), bool(info.converged))
+
+
+# -- linear irreversible thermodynamics (physics.md section 6) ----------------------------------
+
+
+def onsager_matrix(T_c: float, w_a: float, gamma_c: float, gamma_h: float, tau_c: float,
+                   tau_h: float, cycle_time: float) -> np.ndarray:
+    """Onsager matrix of the two-level Otto cycle (forces X1 = beta_c Dw, X2 = beta_h - beta_c).
+
+    Derivation (docs/irreversible.md): at the reference equilibrium (both reservoirs at T_c, both
+    frequencies w_a) with w_b = w_a + Dw and beta_h = beta_c + X2, the time factor f does not change
+    (the relaxation rate 2 gamma is independent of T and w) and
+    ``beta_h w_b = beta_c w_a + X1 + w_a X2 + O(X^2)``, so
+    ``Delta_n_eq = sech^2(beta_c w_a/2)/4 (X1 + w_a X2) + O(X^2)``. With ``J1 = (n2 - n1)/t`` and
+    ``J2 = w_b (n2 - n1)/t``::
+
+        L = kappa [[1, w_a], [w_a, w_a^2]],   kappa = f sech^2(beta_c w_a/2) / (4 t_cyc),
+
+    symmetric (reciprocity), with det L = 0: tight coupling, q = 1, J2 = w_a J1.
+    """
+    z = w_a / T_c
+    kappa = time_factor(2 * gamma_c * tau_c, 2 * gamma_h * tau_h) * expit(z) * expit(-z) / cycle_time
+    return kappa * np.array([[1.0, w_a], [w_a, w_a * w_a]])
