@@ -7,6 +7,7 @@ from . import analytic, bounds, dynamics, objectives, units
 from .cycle import Cycle
 from .dynamics import StrokeMap
 from .errors import AnalysisError, CycleError, DimensionError, ParameterError, ThermocyclesError
+from .irreversible import IrreversibleAnalysis, OnsagerResult
 from .models import quantum_otto_cycle, quantum_otto_refrigerator
 from .optimize import OptimizationResult, Optimizer
 from .performance import Mode, Performance, StrokeRecord
@@ -19,7 +20,7 @@ from .values import Parameter, value_field
 __version__ = "0.1.0"
 
 __all__ = [
-    "AnalysisError", "Cycle", "OptimizationResult", "Optimizer", "dynamics", "objectives", "units", "CycleError", "DimensionError", "Isochore", "Mode", "Parameter",
+    "AnalysisError", "Cycle", "IrreversibleAnalysis", "OnsagerResult", "OptimizationResult", "Optimizer", "dynamics", "objectives", "units", "CycleError", "DimensionError", "Isochore", "Mode", "Parameter",
     "ParameterError", "Performance", "Q_", "QuantumAdiabat", "Reservoir", "Stroke",
     "StrokeContext", "StrokeMap", "StrokeRecord", "Substance", "ThermocyclesError",
     "TwoLevelSubstance", "analytic", "bounds", "quantum_otto_cycle", "quantum_otto_refrigerator",

@@ -13,6 +13,7 @@ from .performance import Performance
 from .reservoirs import Reservoir
 from .strokes import Stroke
 from .substances import Substance
+from .units import DIMENSIONLESS
 from .values import Parameter, check_unit_mode, component_label, value_specs
 
 
@@ -101,7 +102,8 @@ class Cycle:
         items = []
         for comp in (self.substance, *reservoirs.values(), *self.strokes):
             label = component_label(comp)
-            items += [(f"{label}.{f}", getattr(comp, f)) for f, _ in value_specs(type(comp))]
+            items += [(f"{label}.{f}", getattr(comp, f)) for f, spec in value_specs(type(comp))
+                      if spec.kind is not DIMENSIONLESS]
         object.__setattr__(self, "_has_units", bool(check_unit_mode("Cycle", items)))
         specs, binding = build_parameter_table(self.substance, self._reservoirs, self.strokes)
         object.__setattr__(self, "_model", CycleModel(self, specs, binding))

@@ -18,7 +18,7 @@ import attrs
 import numpy as np
 
 from .errors import DimensionError, ParameterError
-from .units import Kind, is_quantity, to_natural
+from .units import DIMENSIONLESS, Kind, is_quantity, to_natural
 
 _META_KEY = "thermocycles"
 
@@ -293,7 +293,8 @@ class Component:
             natural = natural_value(raw, spec.kind, where)
             if spec.kind is not None:
                 check_constraint(natural, spec.constraint, where, raw)
-            items.append((where, raw))
+            if spec.kind is not DIMENSIONLESS:  # the same plain number with or without units
+                items.append((where, raw))
         check_unit_mode(cls, items)
 
     def numeric_fields(self) -> dict[str, Any]:
