@@ -77,6 +77,7 @@ class CycleModel:
         self.temperature_names = {
             res.name: binding[(("reservoir", res.name), "temperature")] for res in cycle.reservoirs
         }
+        self._temperature_items = tuple(self.temperature_names.items())
         from .analytic import find_closed_form  # registry; imported late to avoid a cycle
 
         self.closed_form: Callable[[Mapping[str, Any]], Performance] | None = find_closed_form(cycle, self)
@@ -229,7 +230,7 @@ class CycleModel:
             heat = {r: _to_shape(q, batch) for r, q in heat.items()}
             work = _to_shape(work, batch)
             cycle_time = _to_shape(cycle_time, batch)
-        temperatures = {r: values[n] for r, n in self.temperature_names.items()}
+        temperatures = {r: values[n] for r, n in self._temperature_items}
         return Performance(heat=heat, work=work, cycle_time=cycle_time, temperatures=temperatures,
                            ledger=ledger, units=False,
                            control_kind=self.cycle.substance.control_kind, method=method)

@@ -178,10 +178,10 @@ class Performance:
         control_kind: Kind = ENERGY,
         method: str = "",
     ):
-        self._heat = dict(heat)
+        self._heat = heat if type(heat) is dict else dict(heat)
         self._work = work
         self._cycle_time = cycle_time
-        self._temperatures = dict(temperatures)
+        self._temperatures = temperatures if type(temperatures) is dict else dict(temperatures)
         self._ledger = ledger
         self._units = units
         self._control_kind = control_kind

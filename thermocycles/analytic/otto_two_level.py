@@ -174,7 +174,8 @@ def match_two_level_otto(cycle: Any, model: Any):
         q_c, q_h = w_a * dn, w_b * dn
         cycle_time = args["tau_c"] + args["tau_ch"] + args["tau_h"] + args["tau_hc"]
         heat = {r1: q_c, r3: -q_h} if r1 != r3 else {r1: q_c - q_h}
-        batch = np.broadcast_shapes(np.shape(dn), np.shape(cycle_time))
+        shape_dn, shape_t = np.shape(dn), np.shape(cycle_time)
+        batch = shape_dn if shape_dn == shape_t else np.broadcast_shapes(shape_dn, shape_t)
 
         def ledger() -> list[StrokeData]:
             n1 = corner_occupation(*(args[k] for k in _CORE))
