@@ -122,10 +122,18 @@ def relaxation_map(
 ) -> StrokeMap:
     """Map of a stroke at fixed energies in contact with one or more reservoirs.
 
-    With ``R = sum_r R_r``, ``P = exp(R tau)`` and ``Phi = int_0^tau exp(R t) dt`` (both from one
-    matrix exponential of ``[[R tau, tau I], [0, 0]]``), the heat from reservoir r is
-    ``eps @ R_r @ Phi @ p_start`` and ``P - I = R Phi``. For ``|R tau| < 1`` the deviation is taken as
-    ``R Phi``, which keeps full relative precision for short strokes; otherwise as ``P - I``.
+    With ``R = sum_r R_r``, ``P = exp(R tau)`` and ``Phi = int_0^tau exp(R t) dt``, the deviation is
+    ``P - I`` and the heat from reservoir r is ``eps @ R_r @ Phi @ p_start``. Three regimes keep full
+    precision from tau = 1e-9 to 1e9:
+
+    * short strokes (``|R tau| < 1``): P and Phi from one matrix exponential of
+      ``[[R tau, tau I], [0, 0]]``, deviation ``R Phi`` (no cancellation in ``P - I``);
+    * long strokes (spectral gap times tau > 36, so ``e^(-gap tau)`` is below double precision):
+      ``P = Pi = pi 1^T`` exactly, pi the stationary state;
+    * in between: ``P = expm(R tau)``.
+
+    Outside the short regime, Phi (needed only with several reservoirs) is
+    ``tau Pi + R# (P - I)`` with the group inverse ``R# = (R - Pi)^-1 + Pi``.
 
     Parameters
     ----------
@@ -141,30 +149,70 @@ def relaxation_map(
     total = rates[names[0]] if len(names) == 1 else sum(rates[name] for name in names)
     n = total.shape[-1]
     batch = np.broadcast_shapes(total.shape[:-2], tau.shape, eps.shape[:-1])
-    tau_b = tau[..., None, None]
-    generator = total * tau_b
+    eye = _eye(n)
+    # work on a flat batch of B strokes
+    R = _shaped(total, batch + (n, n)).reshape(-1, n, n)
+    t = _shaped(tau, batch).reshape(-1)
+    generator = R * t[:, None, None]
+    norm = 2 * np.abs(np.diagonal(generator, axis1=-2, axis2=-1)).max(axis=-1)  # |R tau|_1
+    short = norm < 1.0
+    several = len(names) > 1
+    if not several and not short.any() and norm.max() < 36:
+        # the common case in one step: neither short nor possibly long, one reservoir
+        deviation = (scipy.linalg.expm(generator) - eye).reshape(batch + (n, n))
+        eps_b = _shaped(eps, batch + (n,))[..., None, :]
+        return StrokeMap(deviation=deviation, heat={names[0]: (eps_b @ deviation)[..., 0, :]},
+                         work=np.zeros(batch + (n,)), duration=_shaped(tau, batch)[()])
+    deviation = np.empty_like(R)
+    integral = np.empty_like(R) if several else None
 
-    aug = np.zeros(batch + (2 * n, 2 * n))
-    aug[..., :n, :n] = generator
-    aug[..., :n, n:] = _eye(n) * tau_b
-    expo = scipy.linalg.expm(aug)
-    integral = expo[..., :n, n:]
+    if short.any():
+        aug = np.zeros((int(short.sum()), 2 * n, 2 * n))
+        aug[:, :n, :n] = generator[short]
+        aug[:, :n, n:] = eye * t[short][:, None, None]
+        phi = scipy.linalg.expm(aug)[:, :n, n:]
+        deviation[short] = R[short] @ phi
+        if several:
+            integral[short] = phi
+    rest = ~short
+    if rest.any():
+        R_r, t_r = R[rest], t[rest]
+        propagator = scipy.linalg.expm(generator[rest])
+        maybe_long = norm[rest] >= 36  # the gap is at most the norm
+        if maybe_long.any() or several:
+            projector = stationary_state(R_r)[:, :, None] * np.ones(n)
+        if maybe_long.any():
+            gap = np.sort(-np.linalg.eigvals(R_r).real, axis=-1)[:, 1]
+            long = maybe_long & (gap * t_r > 36)
+            propagator = np.where(long[:, None, None], projector, propagator)
+        deviation[rest] = propagator - eye
+        if several:
+            group_inverse = np.linalg.inv(R_r - projector) + projector
+            integral[rest] = t_r[:, None, None] * projector + group_inverse @ deviation[rest]
 
-    # |R tau| < 1 in the 1-norm: for a generator the largest column sum of |R| is 2 max|R_ii|
-    short = np.abs(np.diagonal(generator, axis1=-2, axis2=-1)).max(axis=-1) < 0.5
-    if short.all():
-        deviation = total @ integral
+    deviation = deviation.reshape(batch + (n, n))
+    eps_b = _shaped(eps, batch + (n,))[..., None, :]
+    if several:
+        integral = integral.reshape(batch + (n, n))
+        heat = {name: (eps_b @ (rates[name] @ integral))[..., 0, :] for name in names}
     else:
-        deviation = expo[..., :n, :n] - _eye(n)
-        if short.any():
-            deviation = np.where(short[..., None, None], total @ integral, deviation)
-
-    if len(names) == 1:
-        heat = {names[0]: (eps[..., None, :] @ deviation)[..., 0, :]}
-    else:
-        heat = {name: (eps[..., None, :] @ (rates[name] @ integral))[..., 0, :] for name in names}
+        heat = {names[0]: (eps_b @ deviation)[..., 0, :]}
     return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
-                     duration=(tau if tau.shape == batch else np.broadcast_to(tau, batch))[()])
+                     duration=_shaped(tau, batch)[()])
+
+
+def _shaped(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    return array if array.shape == shape else np.broadcast_to(array, shape)
+
+
+def stationary_state(generator: np.ndarray) -> np.ndarray:
+    """Stationary populations ``pi`` of rate matrices (``R pi = 0``, ``sum pi = 1``), batched."""
+    system = np.array(generator, dtype=float)
+    scale = np.abs(system).max(axis=(-2, -1))
+    system[..., -1, :] = scale[..., None]
+    rhs = np.zeros(system.shape[:-1])
+    rhs[..., -1] = scale
+    return np.linalg.solve(system, rhs[..., None])[..., 0]
 
 
 _EYES: dict[int, np.ndarray] = {}
