@@ -17,6 +17,7 @@ from typing import Mapping
 import attrs
 import numpy as np
 import scipy.linalg
+import scipy.special
 from scipy.special import expit, log_softmax
 
 from .errors import CycleError
@@ -59,7 +60,9 @@ def tanh_rate_matrix(energies: np.ndarray, beta: np.ndarray, gamma: np.ndarray) 
     gamma = np.asarray(gamma, dtype=float)[..., None, None]
     gap = eps[..., None, :] - eps[..., :, None]  # gap[j, i] = eps_i - eps_j
     rates = 2.0 * gamma * expit(beta * gap)
-    return generator_from_rates(rates)
+    # the diagonal of `rates` is gamma (gap 0); subtracting the full column sums on the diagonal
+    # leaves minus the off-diagonal sums, as generator_from_rates would
+    return rates - _eye(rates.shape[-1]) * rates.sum(axis=-2)[..., None, :]
 
 
 def generator_from_rates(rates: np.ndarray) -> np.ndarray:
@@ -123,17 +126,23 @@ def relaxation_map(
     """Map of a stroke at fixed energies in contact with one or more reservoirs.
 
     With ``R = sum_r R_r``, ``P = exp(R tau)`` and ``Phi = int_0^tau exp(R t) dt``, the deviation is
-    ``P - I`` and the heat from reservoir r is ``eps @ R_r @ Phi @ p_start``. Three regimes keep full
-    precision from tau = 1e-9 to 1e9:
+    ``P - I`` and the heat from reservoir r is ``eps @ R_r @ Phi @ p_start``. The off-diagonal
+    transition probabilities are what carries the physics; each diagonal entry of the deviation is
+    set to minus the sum of its column's off-diagonal entries (probability conservation), which is
+    exact and subtraction-free.
+
+    Where the rates span more than three orders of magnitude (populations that differ by
+    ``e^(beta Delta eps)``, e.g. beta w > 7), P and Phi come from a subtraction-free computation:
+    uniformisation ``exp(R h) = sum_k e^-x x^k/k! P^k`` (``P = I + R/q``, nonnegative,
+    ``x = q h <= 1/2``), ``Phi(h) = (1/q) sum_k gammainc(k+1, x) P^k``, then doubling
+    (``Phi(2h) = Phi(h) + exp(R h) Phi(h)``, ``exp(2Rh) = exp(Rh)^2``). Every term is nonnegative, so
+    exponentially small transition probabilities keep their relative precision. Otherwise, faster:
 
     * short strokes (``|R tau| < 1``): P and Phi from one matrix exponential of
-      ``[[R tau, tau I], [0, 0]]``, deviation ``R Phi`` (no cancellation in ``P - I``);
-    * long strokes (spectral gap times tau > 36, so ``e^(-gap tau)`` is below double precision):
-      ``P = Pi = pi 1^T`` exactly, pi the stationary state;
-    * in between: ``P = expm(R tau)``.
-
-    Outside the short regime, Phi (needed only with several reservoirs) is
-    ``tau Pi + R# (P - I)`` with the group inverse ``R# = (R - Pi)^-1 + Pi``.
+      ``[[R tau, tau I], [0, 0]]``, deviation ``R Phi``;
+    * long strokes (spectral gap times tau > 36): ``P = pi 1^T`` exactly;
+    * in between: ``P = expm(R tau)``; with several reservoirs
+      ``Phi = tau Pi + R# (P - I)``, ``R# = (R - Pi)^-1 + Pi`` (group inverse).
 
     Parameters
     ----------
@@ -148,24 +157,66 @@ def relaxation_map(
     names = list(rates)
     total = rates[names[0]] if len(names) == 1 else sum(rates[name] for name in names)
     n = total.shape[-1]
+    if len(names) == 1 and total.ndim == 2 and tau.ndim == 0 and eps.ndim == 1:
+        # one unbatched stroke with one reservoir: the common case, without batch bookkeeping
+        off = total.reshape(-1)[_off_diagonal(n)]
+        generator = total * tau
+        norm = -2.0 * generator.diagonal().min()
+        if off.min() >= 1e-3 * off.max() and 1.0 <= norm < 36.0:
+            deviation = scipy.linalg.expm(generator) - _eye(n)
+            return StrokeMap(deviation=deviation, heat={names[0]: eps @ deviation},
+                             work=np.zeros(n), duration=tau[()])
     batch = np.broadcast_shapes(total.shape[:-2], tau.shape, eps.shape[:-1])
-    eye = _eye(n)
-    # work on a flat batch of B strokes
     R = _shaped(total, batch + (n, n)).reshape(-1, n, n)
     t = _shaped(tau, batch).reshape(-1)
-    generator = R * t[:, None, None]
-    norm = 2 * np.abs(np.diagonal(generator, axis1=-2, axis2=-1)).max(axis=-1)  # |R tau|_1
-    short = norm < 1.0
     several = len(names) > 1
-    if not several and not short.any() and norm.max() < 36:
-        # the common case in one step: neither short nor possibly long, one reservoir
-        deviation = (scipy.linalg.expm(generator) - eye).reshape(batch + (n, n))
-        eps_b = _shaped(eps, batch + (n,))[..., None, :]
-        return StrokeMap(deviation=deviation, heat={names[0]: (eps_b @ deviation)[..., 0, :]},
-                         work=np.zeros(batch + (n,)), duration=_shaped(tau, batch)[()])
+    off = R.reshape(-1, n * n)[:, _off_diagonal(n)]  # off-diagonal rates
+    low, top = off.min(axis=-1), off.max(axis=-1)
+    if not (low > 0).all():  # some transitions forbidden: the range of the allowed ones
+        low = np.where(off > 0, off, np.inf).min(axis=-1)
+    wide = low < 1e-3 * top
+
+    if not wide.any():
+        deviation, integral = _propagate_fast(R, t, several)
+    else:
+        deviation = np.empty_like(R)
+        integral = np.empty_like(R) if several else None
+        for mask, propagate in ((~wide, _propagate_fast), (wide, _propagate_exact)):
+            if mask.any():
+                dev_m, phi_m = propagate(R[mask], t[mask], several)
+                deviation[mask] = _conserving(dev_m)
+                if several:
+                    integral[mask] = phi_m
+    deviation = deviation.reshape(batch + (n, n))
+
+    eps_b = _shaped(eps, batch + (n,))[..., None, :]
+    if several:
+        integral = integral.reshape(batch + (n, n))
+        heat = {name: (eps_b @ (rates[name] @ integral))[..., 0, :] for name in names}
+    else:
+        heat = {names[0]: (eps_b @ deviation)[..., 0, :]}
+    return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
+                     duration=_shaped(tau, batch)[()])
+
+
+def _conserving(deviation: np.ndarray) -> np.ndarray:
+    """Deviation with each diagonal entry replaced by minus its column's off-diagonal sum."""
+    eye = _eye(deviation.shape[-1])
+    off = deviation * (1.0 - eye)
+    return off - eye * off.sum(axis=-2)[..., None, :]
+
+
+def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Deviation (and Phi) of a flat batch of strokes by matrix exponentials (rates of one order)."""
+    n = R.shape[-1]
+    eye = _eye(n)
+    generator = R * t[:, None, None]
+    norm = -2 * np.diagonal(generator, axis1=-2, axis2=-1).min(axis=-1)  # |R tau|_1 = 2 max exit
+    short = norm < 1.0
+    if not several and not short.any() and norm.max() < 36:  # the common case, in one step
+        return scipy.linalg.expm(generator) - eye, None
     deviation = np.empty_like(R)
     integral = np.empty_like(R) if several else None
-
     if short.any():
         aug = np.zeros((int(short.sum()), 2 * n, 2 * n))
         aug[:, :n, :n] = generator[short]
@@ -189,16 +240,45 @@ def relaxation_map(
         if several:
             group_inverse = np.linalg.inv(R_r - projector) + projector
             integral[rest] = t_r[:, None, None] * projector + group_inverse @ deviation[rest]
+    return deviation, integral
 
-    deviation = deviation.reshape(batch + (n, n))
-    eps_b = _shaped(eps, batch + (n,))[..., None, :]
+
+def _propagate_exact(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Deviation (and Phi) by uniformisation and doubling: subtraction-free, so transition
+    probabilities keep relative precision however small they are."""
+    n = R.shape[-1]
+    eye = _eye(n)
+    off = R * (1.0 - eye)
+    exit_rates = off.sum(axis=-2)  # per column: total rate out of each level
+    q = exit_rates.max(axis=-1)
+    q = np.where(q > 0, q, 1.0)
+    P = off / q[:, None, None] + eye * (1.0 - exit_rates / q[:, None])[:, None, :]
+    x_total = q * t
+    doublings = int(max(0, np.ceil(np.log2(max(float(x_total.max()), 1e-300) / 0.5))))
+    x = x_total / 2.0**doublings  # <= 1/2
+    term = np.broadcast_to(eye, R.shape).copy()
+    weight = np.exp(-x)  # Poisson weights e^-x x^k / k!
+    M = weight[:, None, None] * term
+    phi = scipy.special.gammainc(1, x)[:, None, None] * term if several else None
+    for k in range(1, 18):  # x <= 1/2: the 18th term is below 1e-20
+        term = term @ P
+        weight = weight * x / k
+        M = M + weight[:, None, None] * term
+        if several:
+            phi = phi + scipy.special.gammainc(k + 1, x)[:, None, None] * term
     if several:
-        integral = integral.reshape(batch + (n, n))
-        heat = {name: (eps_b @ (rates[name] @ integral))[..., 0, :] for name in names}
-    else:
-        heat = {names[0]: (eps_b @ deviation)[..., 0, :]}
-    return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
-                     duration=_shaped(tau, batch)[()])
+        phi = phi / q[:, None, None]
+    h = x / q
+    for _ in range(doublings):
+        # Squaring doubles any drift of M's column sums from 1 (and Phi's from the elapsed time):
+        # rescale the columns each time (a division, still subtraction-free).
+        if several:
+            phi = phi + M @ phi
+            h = 2 * h
+            phi = phi * (h[:, None] / phi.sum(axis=-2))[:, None, :]
+        M = M @ M
+        M = M / M.sum(axis=-2, keepdims=True)
+    return M - eye, phi
 
 
 def _shaped(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -206,16 +286,39 @@ def _shaped(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def stationary_state(generator: np.ndarray) -> np.ndarray:
-    """Stationary populations ``pi`` of rate matrices (``R pi = 0``, ``sum pi = 1``), batched."""
-    system = np.array(generator, dtype=float)
-    scale = np.abs(system).max(axis=(-2, -1))
-    system[..., -1, :] = scale[..., None]
-    rhs = np.zeros(system.shape[:-1])
-    rhs[..., -1] = scale
-    return np.linalg.solve(system, rhs[..., None])[..., 0]
+    """Stationary populations ``pi`` of rate matrices (``R pi = 0``, ``sum pi = 1``), batched.
+
+    Grassmann-Taksar-Heyman elimination: only the off-diagonal entries are used and nothing is
+    subtracted, so every population keeps its relative precision (and none comes out negative),
+    however small. Returns NaN where the stationary state is not unique.
+    """
+    K = np.array(generator, dtype=float) * (1.0 - _eye(np.shape(generator)[-1]))
+    n = K.shape[-1]
+    if n == 2:  # elimination reduces to the ratio of the two rates
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pi = np.stack([K[..., 0, 1], K[..., 1, 0]], axis=-1)
+            return pi / pi.sum(axis=-1, keepdims=True)
+    out = np.empty(K.shape[:-1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for k in range(n - 1, 0, -1):
+            out[..., k] = K[..., :k, k].sum(axis=-1)  # rate from level k to the levels below it
+            K[..., :k, :k] += K[..., :k, k][..., :, None] * K[..., k, :k][..., None, :] / out[..., k, None, None]
+        pi = np.zeros(K.shape[:-1])
+        pi[..., 0] = 1.0
+        for k in range(1, n):
+            pi[..., k] = (K[..., k, :k] * pi[..., :k]).sum(axis=-1) / out[..., k]
+        return pi / pi.sum(axis=-1, keepdims=True)
 
 
 _EYES: dict[int, np.ndarray] = {}
+_OFF: dict[int, np.ndarray] = {}
+
+
+def _off_diagonal(n: int) -> np.ndarray:
+    mask = _OFF.get(n)
+    if mask is None:
+        mask = _OFF[n] = ~np.eye(n, dtype=bool).reshape(-1)
+    return mask
 
 
 def _eye(n: int) -> np.ndarray:
@@ -226,38 +329,30 @@ def _eye(n: int) -> np.ndarray:
     return eye
 
 
-def cycle_deviation(deviations: list[np.ndarray]) -> np.ndarray:
-    """``M_total - I`` for maps applied in order, accumulated without forming ``I + small``."""
-    total = deviations[0]
-    for dev in deviations[1:]:
-        total = dev + total + dev @ total
-    return total
+def periodic_state(deviations: list[np.ndarray]) -> np.ndarray:
+    """Populations ``p`` with ``M p = p``, ``sum p = 1``, for the one-cycle map ``M`` of strokes
+    with maps ``I + A_k`` (``deviations = [A_1, ..., A_n]``, applied in order): one direct solve.
 
-
-def periodic_state(deviation: np.ndarray) -> np.ndarray:
-    """Populations ``p`` with ``M p = p`` and ``sum p = 1``, from ``deviation = M - I``: one solve.
-
-    The last equation of ``(M - I) p = 0`` is redundant (columns of a stochastic map's deviation sum
-    to zero) and is replaced by the normalisation, scaled to the size of ``M - I``.
+    M's off-diagonal entries (sums of products of nonnegative numbers) keep their relative
+    precision; its stationary state is found by subtraction-free elimination (as in
+    :func:`stationary_state`), so small populations are resolved relatively, and fast cycles
+    (M close to I) lose nothing to cancellation.
 
     Raises
     ------
     CycleError
         If the periodic state is not unique (e.g. no stroke couples the substance to a reservoir).
     """
-    dev = np.asarray(deviation, dtype=float)
-    n = dev.shape[-1]
-    scale = np.abs(dev).max(axis=(-2, -1))
-    system = dev.copy()
-    system[..., -1, :] = scale[..., None]
-    rhs = np.zeros(dev.shape[:-1])
-    rhs[..., -1] = scale
-    try:
-        p = np.linalg.solve(system, rhs[..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        p = np.full(dev.shape[:-1], np.nan)
-    ok = np.isfinite(p).all(axis=-1) & (p.min(axis=-1) > -1e-9) & (np.abs(p.sum(axis=-1) - 1) < 1e-9)
-    if not np.all(ok) or n == 0:
+    total = None
+    for dev in deviations:
+        dev = np.asarray(dev, dtype=float)
+        if total is not None and not dev.any():  # an identity map (e.g. an adiabat)
+            continue
+        step = dev + _eye(dev.shape[-1])
+        total = step if total is None else step @ total
+    p = stationary_state(total)
+    ok = np.isfinite(p).all(axis=-1) & (p.min(axis=-1) >= 0)
+    if not np.all(ok) or p.shape[-1] == 0:
         bad = np.argwhere(~ok)[0] if np.ndim(ok) else ()
         at = f" at element {tuple(int(i) for i in bad)}" if np.ndim(ok) else ""
         raise CycleError(

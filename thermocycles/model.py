@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import numpy as np
 
-from .dynamics import StrokeMap, cycle_deviation, periodic_state
+from .dynamics import StrokeMap, periodic_state
 from .errors import CycleError, ParameterError
 from .parameters import ParameterSpec
 from .performance import Performance, StrokeData
@@ -176,7 +176,7 @@ class CycleModel:
         cycle = self.cycle
         maps = self.stroke_maps(values)
         try:
-            p1 = periodic_state(cycle_deviation([m.deviation for m in maps]))
+            p1 = periodic_state([m.deviation for m in maps])
         except CycleError:
             self.check_contact(values)  # the specific reason, if it is missing contact
             raise
@@ -186,9 +186,11 @@ class CycleModel:
         deltas, delta = [], np.zeros_like(p1)
         for m in maps:
             deltas.append(delta)
-            delta = delta + _matvec(m.deviation, p1 + delta)
-        work_sum = sum(m.work for m in maps)
-        work = _dot(work_sum, p1) + sum(_dot(m.work, d) for m, d in zip(maps, deltas))
+            if m.deviation.any():  # adiabats leave the populations alone
+                delta = delta + _matvec(m.deviation, p1 + delta)
+        working = [(m.work, d) for m, d in zip(maps, deltas) if m.work.any()]
+        work = (_dot(sum(w for w, _ in working), p1) + sum(_dot(w, d) for w, d in working)
+                if working else np.zeros(p1.shape[:-1])[()])
         heat = {res.name: 0.0 for res in cycle.reservoirs}
         stroke_heat = []
         for m, d in zip(maps, deltas):
