@@ -428,7 +428,9 @@ def test_ledger(params, method):
     # adiabats freeze populations; isochores hold the control value
     for k in (1, 3):
         np.testing.assert_array_equal(recs[k].populations_start, recs[k].populations_end)
-    w_a, w_b = params["w_a"], params["w_b"]
+    # every ledger entry has the record's batch shape (StrokeRecord / Performance.strokes)
+    shape = np.shape(perf.work)
+    w_a, w_b = (np.broadcast_to(params[k], shape) for k in ("w_a", "w_b"))
     for k, w in ((0, w_a), (1, w_a), (2, w_b), (3, w_b)):
         np.testing.assert_allclose(recs[k].control_start, w, rtol=1e-15)
     for k, w in ((0, w_a), (1, w_b), (2, w_b), (3, w_a)):

@@ -95,12 +95,18 @@ class StrokeMap:
         Row vector ``w``: work done on the substance is ``w @ p_start``.
     duration : ndarray
         Duration of the stroke.
+    energies : ndarray, shape (..., N), optional
+        For a stroke at fixed level energies in contact with one reservoir: the energies, so that
+        its heat is ``energies @ (change of populations)``. The cycle then may take that change
+        from the other strokes (they sum to zero over a cycle), which keeps a strongly relaxing
+        stroke's heat accurate next to a much weaker one. Set by :func:`relaxation_map`.
     """
 
     deviation: np.ndarray
     heat: Mapping[str, np.ndarray]
     work: np.ndarray
     duration: np.ndarray
+    energies: np.ndarray | None = None
 
     @property
     def matrix(self) -> np.ndarray:
@@ -165,7 +171,7 @@ def relaxation_map(
         if off.min() >= 1e-3 * off.max() and 1.0 <= norm < 36.0:
             deviation = scipy.linalg.expm(generator) - _eye(n)
             return StrokeMap(deviation=deviation, heat={names[0]: eps @ deviation},
-                             work=np.zeros(n), duration=tau[()])
+                             work=np.zeros(n), duration=tau[()], energies=eps)
     batch = np.broadcast_shapes(total.shape[:-2], tau.shape, eps.shape[:-1])
     R = _shaped(total, batch + (n, n)).reshape(-1, n, n)
     t = _shaped(tau, batch).reshape(-1)
@@ -196,7 +202,8 @@ def relaxation_map(
     else:
         heat = {names[0]: (eps_b @ deviation)[..., 0, :]}
     return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
-                     duration=_shaped(tau, batch)[()])
+                     duration=_shaped(tau, batch)[()],
+                     energies=None if several else eps_b[..., 0, :])
 
 
 def _conserving(deviation: np.ndarray) -> np.ndarray:

@@ -34,6 +34,36 @@ def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return (matrix @ vector[..., None])[..., 0]
 
 
+def _rebalanced(maps: list[StrokeMap], changes: list[Any]) -> list[Any]:
+    """The population changes of the strokes, with the most strongly relaxing one replaced by minus
+    the sum of the others (they sum to zero over a periodic cycle).
+
+    A stroke that relaxes strongly brings the populations close to its own stationary state, so its
+    change A p is a small difference of large in- and outflows, accurate only to ~1e-16 of those;
+    a weak stroke's change is accurate relatively. Taking the strong one from the others keeps both
+    accurate (e.g. 2 gamma tau = 1e-6 next to 2). Only strokes that report their energies (fixed
+    levels, one reservoir) are candidates, since their heat is then energies @ change.
+    """
+    candidates = [k for k, (m, c) in enumerate(zip(maps, changes))
+                  if c is not None and m.energies is not None and len(m.heat) == 1]
+    active = [c for c in changes if c is not None]
+    if not candidates or len(active) < 2:
+        return changes
+    strengths = [-np.diagonal(maps[k].deviation, axis1=-2, axis2=-1).min(axis=-1) for k in candidates]
+    total = sum(active)
+    out = list(changes)
+    if all(np.ndim(x) == 0 for x in strengths):  # one cycle: pick the stroke directly
+        k = candidates[int(np.argmax(strengths))]
+        out[k] = changes[k] - total
+        return out
+    strongest = np.argmax(np.stack(np.broadcast_arrays(*strengths)), axis=0)
+    for i, k in enumerate(candidates):
+        choose = strongest == i
+        if np.any(choose):
+            out[k] = np.where(choose[..., None], changes[k] - total, changes[k])
+    return out
+
+
 def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:
     return value if np.shape(value) == shape else np.broadcast_to(value, shape)
 
@@ -183,18 +213,28 @@ class CycleModel:
 
         # Corners as p1 + delta_k, with delta_k accumulated from the strokes' (small) changes, so
         # that totals which cancel between strokes (the work) keep their relative precision.
-        deltas, delta = [], np.zeros_like(p1)
+        changes, delta = [], np.zeros_like(p1)
         for m in maps:
+            change = _matvec(m.deviation, p1 + delta) if m.deviation.any() else None  # None: frozen
+            changes.append(change)
+            if change is not None:
+                delta = delta + change
+        changes = _rebalanced(maps, changes)
+        deltas, delta = [], 0.0 * p1
+        for change in changes:
             deltas.append(delta)
-            if m.deviation.any():  # adiabats leave the populations alone
-                delta = delta + _matvec(m.deviation, p1 + delta)
+            if change is not None:
+                delta = delta + change
         working = [(m.work, d) for m, d in zip(maps, deltas) if m.work.any()]
         work = (_dot(sum(w for w, _ in working), p1) + sum(_dot(w, d) for w, d in working)
                 if working else np.zeros(p1.shape[:-1])[()])
         heat = {res.name: 0.0 for res in cycle.reservoirs}
         stroke_heat = []
-        for m, d in zip(maps, deltas):
-            q = {r: _dot(h, p1 + d) for r, h in m.heat.items()}
+        for m, d, change in zip(maps, deltas, changes):
+            if m.energies is not None and change is not None and len(m.heat) == 1:
+                q = {r: _dot(m.energies, change) for r in m.heat}
+            else:
+                q = {r: _dot(h, p1 + d) for r, h in m.heat.items()}
             for r, v in q.items():
                 if r not in heat:
                     raise CycleError(
@@ -211,11 +251,12 @@ class CycleModel:
             out = []
             for k, (stroke, m, d) in enumerate(zip(cycle.strokes, maps, deltas)):
                 start_field, end_field = stroke.control_fields
-                p_start = p1 + d
+                p_start = np.clip(p1 + d, 0.0, 1.0)  # rounding must not step outside [0, 1]
                 out.append(StrokeData(
                     name=stroke.name, kind=type(stroke).__name__, duration=m.duration,
                     heat=stroke_heat[k], work=_dot(m.work, p_start),
-                    populations_start=p_start, populations_end=p_start + _matvec(m.deviation, p_start),
+                    populations_start=p_start,
+                    populations_end=np.clip(p1 + d + (changes[k] if changes[k] is not None else 0.0), 0.0, 1.0),
                     control_start=values[self.parameter(k, start_field)],
                     control_end=values[self.parameter(k, end_field)],
                 ))

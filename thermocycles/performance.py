@@ -322,18 +322,30 @@ class Performance:
 
     @cached_property
     def strokes(self) -> tuple[StrokeRecord, ...]:
-        """Per-stroke ledger: heat, work, duration, populations and control at each corner."""
-        return tuple(
-            StrokeRecord(
-                name=d.name, kind=d.kind, duration=self._out(d.duration, TIME),
-                heat={r: self._out(q, ENERGY) for r, q in d.heat.items()},
-                work=self._out(d.work, ENERGY),
-                populations_start=d.populations_start, populations_end=d.populations_end,
-                control_start=self._out(d.control_start, self._control_kind),
-                control_end=self._out(d.control_end, self._control_kind),
-            )
-            for d in self._ledger()
-        )
+        """Per-stroke ledger: heat, work, duration, populations and control at each corner.
+
+        Every entry has the batch shape of the record (populations: that shape plus the levels),
+        whichever parameters were arrays.
+        """
+        shape = np.shape(self._work)
+
+        def full(value: Any, extra: tuple[int, ...] = ()) -> Any:
+            target = shape + extra
+            return value if np.shape(value) == target else np.broadcast_to(value, target)
+
+        records = []
+        for d in self._ledger():
+            levels = np.shape(d.populations_start)[-1:]
+            records.append(StrokeRecord(
+                name=d.name, kind=d.kind, duration=self._out(full(d.duration), TIME),
+                heat={r: self._out(full(q), ENERGY) for r, q in d.heat.items()},
+                work=self._out(full(d.work), ENERGY),
+                populations_start=full(d.populations_start, levels),
+                populations_end=full(d.populations_end, levels),
+                control_start=self._out(full(d.control_start), self._control_kind),
+                control_end=self._out(full(d.control_end), self._control_kind),
+            ))
+        return tuple(records)
 
     def as_dict(self) -> dict[str, Any]:
         """The scalar figures as a dict (two-reservoir cycles)."""

@@ -90,17 +90,10 @@ def otto_cycle(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: An
     >>> round(float(r.q_c / r.work), 12)  # COP = w_a / (w_b - w_a)
     0.5
     """
-    x, y = _contact(gamma_c, gamma_h, tau_c, tau_h)
-    v = w_b / T_h
-    d_eq = delta_n_eq(w_a / T_c, v)
-    dn = d_eq * time_factor(x, y)
-    n1 = equilibrium_occupation(v) + d_eq * _corner_weight(x, y)
-    return OttoCycle(w_a * dn, w_b * dn, (w_b - w_a) * dn, tau_c + tau_ch + tau_h + tau_hc, n1, n1 + dn)
-
-
-def _corner_weight(x: Any, y: Any) -> Any:
-    """``e^-y (1 - e^-x) / (1 - e^-(x+y))``: where corner 1 sits between the two equilibria."""
-    return np.exp(-y) * -np.expm1(-x) / -np.expm1(-(x + y))
+    dn = occupation_change(T_c, T_h, gamma_c, gamma_h, w_a, w_b, tau_c, tau_h)
+    e1, e2 = corner_excited_populations(T_c, T_h, gamma_c, gamma_h, w_a, w_b, tau_c, tau_h)
+    return OttoCycle(w_a * dn, w_b * dn, (w_b - w_a) * dn, tau_c + tau_ch + tau_h + tau_hc,
+                     1.0 + e1, 1.0 + e2)
 
 
 def _contact(gamma_c: Any, gamma_h: Any, tau_c: Any, tau_h: Any) -> tuple[Any, Any]:
@@ -122,23 +115,31 @@ def occupation_change(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, 
 
 def corner_occupation(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: Any,
                       tau_c: Any, tau_h: Any) -> Any:
-    """Occupation ``n1`` at corner 1 (start of the first isochore) in the periodic state:
-    ``n1 = n_eq(v) + Delta_n_eq e^-y (1 - e^-x) / (1 - e^-(x+y))``."""
+    """Occupation ``n1 = 1 + p_e`` at corner 1 (start of the first isochore) in the periodic state."""
+    return 1.0 + corner_excited_populations(T_c, T_h, gamma_c, gamma_h, w_a, w_b, tau_c, tau_h)[0]
+
+
+def corner_excited_populations(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: Any,
+                               tau_c: Any, tau_h: Any) -> tuple[Any, Any]:
+    """Excited populations at corners 1 and 2, as convex combinations of the two equilibria.
+
+    ``p1 = e_c g + e_h (1 - g)`` with ``g = e^-y (1 - e^-x)/(1 - e^-(x+y))`` and
+    ``1 - g = (1 - e^-y)/(1 - e^-(x+y))``; ``p2 = e_c (1 - e^-x) + p1 e^-x``. Sums of positive terms:
+    relatively accurate however small, never negative.
+    """
     x, y = _contact(gamma_c, gamma_h, tau_c, tau_h)
-    v = w_b / T_h
-    return equilibrium_occupation(v) + delta_n_eq(w_a / T_c, v) * _corner_weight(x, y)
-
-
-def cop(w_a: Any, w_b: Any) -> Any:
-    """COP of the Otto refrigerator, ``w_a / (w_b - w_a)`` (eq. 16)."""
-    return w_a / (w_b - w_a)
+    e_c, e_h = expit(-w_a / T_c), expit(-w_b / T_h)
+    denom = -np.expm1(-(x + y))
+    a = -np.expm1(-x)
+    p1 = e_c * (np.exp(-y) * a / denom) + e_h * (-np.expm1(-y) / denom)
+    return p1, e_c * a + p1 * np.exp(-x)
 
 
 _CORE = ("T_c", "T_h", "gamma_c", "gamma_h", "w_a", "w_b", "tau_c", "tau_h")
 
 
-def _populations(n: Any) -> np.ndarray:
-    p_e = np.asarray(n - 1.0)
+def _populations(p_e: Any) -> np.ndarray:
+    p_e = np.asarray(p_e)
     return np.stack([1.0 - p_e, p_e], axis=-1)
 
 
@@ -178,9 +179,9 @@ def match_two_level_otto(cycle: Any, model: Any):
         batch = shape_dn if shape_dn == shape_t else np.broadcast_shapes(shape_dn, shape_t)
 
         def ledger() -> list[StrokeData]:
-            n1 = corner_occupation(*(args[k] for k in _CORE))
-            n2 = n1 + dn
-            p1, p2 = _populations(n1), _populations(n2)
+            e1, e2 = corner_excited_populations(*(args[k] for k in _CORE))
+            n1, n2 = 1.0 + e1, 1.0 + e2
+            p1, p2 = _populations(e1), _populations(e2)
             zero = 0.0 * q_c
             rows = [
                 ({r1: q_c}, zero, p1, p2, w_a, w_a, args["tau_c"]),
