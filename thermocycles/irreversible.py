@@ -22,11 +22,12 @@ difference), ``L21 = T_c dJ2/dDw`` and ``L22 = dJ2/dX2`` (central differences). 
 fraction ``step`` of w_a and of beta_c. Central differences err by O(step^2); Richardson
 extrapolation over ``step`` and ``step/2`` removes that term, leaving O((step beta w)^4). Round-off
 enters as (error of F) / step^2: the closed form computes F to relative precision, so it stays
-negligible; the generic path computes populations to absolute precision, so at large beta w
-(populations ~ e^-(beta w)) it grows as the step shrinks. ``error_estimate`` is twice the
-difference between the extrapolations from (step, step/2) and (step/2, step/4), which carries both,
-plus a round-off floor; every verdict (tight coupling, second law, reciprocity) allows for it. All 25 stencil points are one call
-of the cycle's unit-free model.
+negligible; the generic path's F is less precise (~1e-9 relative of L at worst, at high
+temperature where the fluxes are small next to the populations) and its rounding is correlated
+across the stencil. ``error_estimate`` is twice the difference between the extrapolations from
+(step, step/2) and (step/2, step/4), plus a round-off floor and, on the generic path, 1e-8 of L's
+scale; every verdict (tight coupling, second law, reciprocity) allows for it. All 25 stencil
+points are one call of the cycle's unit-free model.
 """
 
 from __future__ import annotations
