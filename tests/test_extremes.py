@@ -44,9 +44,9 @@ from typing import Any, Mapping
 
 import numpy as np
 import pytest
-from scipy.special import expit
 
 import thermocycles as tc
+from numerics import delta_condition
 
 EPS = float(np.finfo(float).eps)
 TINY = float(np.finfo(float).tiny)  # smallest normal number, 2.2e-308
@@ -149,16 +149,6 @@ def figure_tolerance(key: str, ref: Mapping[str, Any], params: Mapping[str, Any]
         rel = 3 * rtol + 2 * floor / abs(ref["q_c"]) + floor / abs(ref["work"])
         return rel * abs(ref[key])
     raise KeyError(key)
-
-
-def delta_condition(u: float, v: float) -> float:
-    """Relative condition number of Delta_n_eq = g(u) - g(v), g(z) = 1/(1 + e^z), with respect to
-    relative perturbations of u and v: (u |g'(u)| + v |g'(v)|) / |g(u) - g(v)|. It is
-    ~ (u + v)/|v - u| at high temperature (cancellation) and ~ u at low temperature (e^-u)."""
-    g_u, g_v = float(expit(-u)), float(expit(-v))
-    num = u * g_u * float(expit(u)) + v * g_v * float(expit(v))
-    den = abs(g_u - g_v)
-    return max(1.0, num / den) if den > 0 else math.inf
 
 
 def la_rtol(params: Mapping[str, Any]) -> float:

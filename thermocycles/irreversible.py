@@ -41,7 +41,7 @@ import numpy as np
 from .cycle import Cycle
 from .errors import AnalysisError, ParameterError
 from .model import METHODS
-from .units import ENERGY_POWER, POWER, RATE, Q_, Kind
+from .units import ENERGY_POWER, POWER, RATE
 
 FORCES = {
     "X1": "beta_c * Dw: mechanical force (Dw = amplitude of the control protocol)",
