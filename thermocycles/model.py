@@ -21,7 +21,7 @@ import numpy as np
 from .dynamics import StrokeMap, periodic_state
 from .errors import CycleError, ParameterError
 from .parameters import ParameterSpec
-from .performance import Performance, StrokeData
+from .performance import Performance, StrokeRecord
 from .strokes import StrokeContext
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -247,12 +247,12 @@ class CycleModel:
         batch = np.broadcast_shapes(p1.shape[:-1], np.shape(cycle_time), np.shape(work),
                                     *(np.shape(q) for q in heat.values()))
 
-        def ledger() -> list[StrokeData]:
+        def ledger() -> list[StrokeRecord]:
             out = []
             for k, (stroke, m, d) in enumerate(zip(cycle.strokes, maps, deltas)):
                 start_field, end_field = stroke.control_fields
                 p_start = np.clip(p1 + d, 0.0, 1.0)  # rounding must not step outside [0, 1]
-                out.append(StrokeData(
+                out.append(StrokeRecord(
                     name=stroke.name, kind=type(stroke).__name__, duration=m.duration,
                     heat=stroke_heat[k], work=_dot(m.work, p_start),
                     populations_start=p_start,
@@ -266,7 +266,7 @@ class CycleModel:
                                 ledger=ledger, batch=batch, method="linear_algebra")
 
     def performance(self, *, heat: Mapping[str, Any], work: Any, cycle_time: Any,
-                    values: Mapping[str, Any], ledger: Callable[[], list[StrokeData]],
+                    values: Mapping[str, Any], ledger: Callable[[], list[StrokeRecord]],
                     batch: tuple[int, ...], method: str) -> Performance:
         """Assemble a natural-unit :class:`Performance`, broadcasting totals to ``batch``."""
         if batch:

@@ -110,6 +110,9 @@ class StrokeRecord:
         Level populations at the stroke's start and end (the cycle's corners).
     control_start, control_end : float or Quantity
         Control value (e.g. the frequency w) at the stroke's start and end.
+
+    Evaluation paths produce records in natural units; :attr:`Performance.strokes` gives them the
+    record's batch shape and, for a cycle with units, units.
     """
 
     name: str
@@ -119,21 +122,6 @@ class StrokeRecord:
     work: Any
     populations_start: np.ndarray = attrs.field(eq=False, converter=_read_only)
     populations_end: np.ndarray = attrs.field(eq=False, converter=_read_only)
-    control_start: Any
-    control_end: Any
-
-
-@attrs.frozen
-class StrokeData:
-    """Natural-unit ledger entry produced by an evaluation path (see :class:`StrokeRecord`)."""
-
-    name: str
-    kind: str
-    duration: Any
-    heat: Mapping[str, Any]
-    work: Any
-    populations_start: np.ndarray
-    populations_end: np.ndarray
     control_start: Any
     control_end: Any
 
@@ -173,7 +161,7 @@ class Performance:
         work: Any,
         cycle_time: Any,
         temperatures: Mapping[str, Any],
-        ledger: Callable[[], list[StrokeData]],
+        ledger: Callable[[], list[StrokeRecord]],
         units: bool = False,
         control_kind: Kind = ENERGY,
         method: str = "",

@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import expit
 
 from ..errors import CycleError
-from ..performance import StrokeData
+from ..performance import StrokeRecord
 from ..reservoirs import Reservoir
 from ..strokes import Isochore, QuantumAdiabat
 from ..substances import TwoLevelSubstance
@@ -178,7 +178,7 @@ def match_two_level_otto(cycle: Any, model: Any):
         shape_dn, shape_t = np.shape(dn), np.shape(cycle_time)
         batch = shape_dn if shape_dn == shape_t else np.broadcast_shapes(shape_dn, shape_t)
 
-        def ledger() -> list[StrokeData]:
+        def ledger() -> list[StrokeRecord]:
             e1, e2 = corner_excited_populations(*(args[k] for k in _CORE))
             n1, n2 = 1.0 + e1, 1.0 + e2
             p1, p2 = _populations(e1), _populations(e2)
@@ -189,7 +189,7 @@ def match_two_level_otto(cycle: Any, model: Any):
                 ({r3: -q_h}, zero, p2, p1, w_b, w_b, args["tau_h"]),
                 ({}, n1 * (w_a - w_b), p1, p1, w_b, w_a, args["tau_hc"]),
             ]
-            return [StrokeData(name=s.name, kind=type(s).__name__, duration=tau, heat=q, work=w,
+            return [StrokeRecord(name=s.name, kind=type(s).__name__, duration=tau, heat=q, work=w,
                                populations_start=pa, populations_end=pb,
                                control_start=ca, control_end=cb)
                     for s, (q, w, pa, pb, ca, cb, tau) in zip(strokes, rows)]
