@@ -67,7 +67,8 @@ def tanh_rate_matrix(energies: np.ndarray, beta: np.ndarray, gamma: np.ndarray) 
 
 def generator_from_rates(rates: np.ndarray) -> np.ndarray:
     """Rate matrix (generator) from jump rates ``rates[..., j, i]`` (i -> j): the diagonal is set so
-    that every column sums to zero. For user-defined reservoirs.
+    that every column sums to zero (whatever it held). For user-defined reservoirs; also used to
+    rebuild a map's deviation from its off-diagonal transition probabilities.
 
     Examples
     --------
@@ -190,7 +191,8 @@ def relaxation_map(
         for mask, propagate in ((~wide, _propagate_fast), (wide, _propagate_exact)):
             if mask.any():
                 dev_m, phi_m = propagate(R[mask], t[mask], several)
-                deviation[mask] = _conserving(dev_m)
+                # each diagonal entry: minus its column's off-diagonal sum (exact, subtraction-free)
+                deviation[mask] = generator_from_rates(dev_m)
                 if several:
                     integral[mask] = phi_m
     deviation = deviation.reshape(batch + (n, n))
@@ -204,13 +206,6 @@ def relaxation_map(
     return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
                      duration=_shaped(tau, batch)[()],
                      energies=None if several else eps_b[..., 0, :])
-
-
-def _conserving(deviation: np.ndarray) -> np.ndarray:
-    """Deviation with each diagonal entry replaced by minus its column's off-diagonal sum."""
-    eye = _eye(deviation.shape[-1])
-    off = deviation * (1.0 - eye)
-    return off - eye * off.sum(axis=-2)[..., None, :]
 
 
 def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.ndarray, np.ndarray | None]:

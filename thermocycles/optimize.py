@@ -418,7 +418,7 @@ class Optimizer:
                 f"cycle stops running as a{'n' if problem.objective.domain == 'engine' else ''} "
                 f"{problem.objective.domain}), or outside it: the figure has no interior optimum")
         margins = [float(c(perf_nat)) for c in problem.constraints]
-        violated = [c.description for c, m in zip(problem.constraints, margins) if m < -1e-9 * (1 + abs(m))]
+        violated = [c.description for c, m in zip(problem.constraints, margins) if not _satisfied(m)]
         at_bounds = tuple(n for n, zi in zip(names, z) if zi <= 1e-9 or zi >= 1 - 1e-9)
         if not math.isfinite(value_nat):
             ok, notes = False, notes + [f"the objective is not finite at the result ({value_nat})"]
@@ -445,6 +445,11 @@ def _sobol(d: int, n: int, seed: int) -> np.ndarray:
     sample = qmc.Sobol(d, scramble=True, seed=seed).random(n)
     sample.flags.writeable = False
     return sample
+
+
+def _satisfied(margin: float) -> bool:
+    """A constraint margin counts as met down to round-off below zero."""
+    return margin >= -1e-9 * (1 + abs(margin))
 
 
 def _text(message: Any) -> str:
@@ -552,7 +557,7 @@ class _Problem:
             f, margins, _ = self._cache[1]
         else:
             f, margins = self._evaluate(z[None, :])
-        feasible = all(float(m[0]) >= -1e-9 * (1 + abs(float(m[0]))) for m in margins)
+        feasible = all(_satisfied(float(m[0])) for m in margins)
         return float(f[0]), feasible
 
     def best_of(self, runs: list[tuple[np.ndarray, bool, str]]) -> tuple[np.ndarray, bool, str]:

@@ -25,7 +25,8 @@ import numpy as np
 
 from .errors import CycleError, DimensionError
 from .units import Kind
-from .values import NONNEGATIVE, POSITIVE, Parameter, check_constraint, component_label, natural_value, value_specs
+from .values import (NONNEGATIVE, POSITIVE, Parameter, check_constraint, component_label,
+                     describe_value, natural_value, value_specs)
 
 Owner = tuple[Hashable, ...]
 _EXPLICIT = "explicit Parameter"
@@ -90,11 +91,6 @@ def _same(a: Any, b: Any) -> bool:
         return bool(np.all(np.isclose(a, b, rtol=1e-9, atol=0.0)))
     except ValueError:  # shapes do not broadcast
         return False
-
-
-def _describe(raw: Any) -> str:
-    value = raw.value if isinstance(raw, Parameter) else raw
-    return f"{value:~P}" if hasattr(value, "units") else repr(value)  # no Parameter(...) repr
 
 
 def build_parameter_table(
@@ -199,14 +195,14 @@ def build_parameter_table(
                 continue
             if name in junctions:
                 raise CycleError(
-                    f"strokes do not join: {slots[0].where} = {_describe(slots[0].raw)} but "
-                    f"{s.where} = {_describe(s.raw)}; each stroke must start at the control "
+                    f"strokes do not join: {slots[0].where} = {describe_value(slots[0].raw)} but "
+                    f"{s.where} = {describe_value(s.raw)}; each stroke must start at the control "
                     f"value where the previous one ended, and the last must end where the "
                     f"first starts"
                 )
             raise CycleError(
                 f"parameter {name!r} has two values: {slots[0].where} = "
-                f"{_describe(slots[0].raw)} and {s.where} = {_describe(s.raw)}"
+                f"{describe_value(slots[0].raw)} and {s.where} = {describe_value(s.raw)}"
             )
         raw = slots[0].raw.value if isinstance(slots[0].raw, Parameter) else slots[0].raw
         constraints = {s.constraint for s in slots}

@@ -179,9 +179,10 @@ def value_specs(cls: type) -> tuple[tuple[str, ValueSpec], ...]:
 _SPECS: dict[type, tuple[tuple[str, ValueSpec], ...]] = {}
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
+    """A value as error messages show it (quantity with units, array shape, parameter name)."""
     if isinstance(value, Parameter):
-        return f"{_describe(value.value)} (parameter {value.name!r})"
+        return f"{describe_value(value.value)} (parameter {value.name!r})"
     if is_quantity(value):
         return f"{value:~P}"
     if isinstance(value, np.ndarray):
@@ -195,12 +196,12 @@ def check_finite(natural: Any, where: str, expected: str, given: Any) -> None:
         return
     arr = np.asarray(natural)
     if arr.dtype.kind not in "fiu":
-        raise ParameterError(f"{where} must be {expected}; got {_describe(given)}")
+        raise ParameterError(f"{where} must be {expected}; got {describe_value(given)}")
     bad = ~np.isfinite(arr)
     if bad.any():
         idx = np.argwhere(bad)[0]
         at = f" (element {tuple(int(i) for i in idx)} is {arr[tuple(idx)]})" if arr.ndim else ""
-        raise ParameterError(f"{where} must be finite ({expected}); got {_describe(given)}{at}")
+        raise ParameterError(f"{where} must be finite ({expected}); got {describe_value(given)}{at}")
 
 
 def check_constraint(natural: Any, constraint: str | None, where: str, given: Any) -> None:
@@ -215,7 +216,7 @@ def check_constraint(natural: Any, constraint: str | None, where: str, given: An
         expected = "> 0" if constraint == POSITIVE else ">= 0"
         idx = np.argwhere(bad)[0] if arr.ndim else ()
         at = f" (element {tuple(int(i) for i in idx)} is {arr[tuple(idx)]:g})" if arr.ndim else ""
-        raise ParameterError(f"{where} must be {expected}; got {_describe(given)}{at}")
+        raise ParameterError(f"{where} must be {expected}; got {describe_value(given)}{at}")
 
 
 def natural_value(raw: Any, kind: Kind | None, where: str) -> Any:
