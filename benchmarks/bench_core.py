@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 from scipy.special import expit  # noqa: E402
 
 import thermocycles as tc  # noqa: E402
-from thermocycles.analytic.otto_two_level import otto_cycle  # noqa: E402
+from thermocycles.closed_forms.otto_two_level import otto_cycle  # noqa: E402
 
 Q_ = tc.Q_
 NATURAL = dict(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0, w_b=3.0,

@@ -19,7 +19,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import scipy.optimize  # noqa: E402
 
-from thermocycles.analytic.otto_two_level import stationarity_residuals  # noqa: E402
+from thermocycles.closed_forms.otto_two_level import stationarity_residuals  # noqa: E402
 from thermocycles.figures import fig2_data  # noqa: E402
 
 

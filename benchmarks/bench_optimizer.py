@@ -22,7 +22,7 @@ import numpy as np  # noqa: E402
 import scipy.optimize  # noqa: E402
 
 import thermocycles as tc  # noqa: E402
-from thermocycles.analytic.otto_two_level import otto_cycle  # noqa: E402
+from thermocycles.closed_forms.otto_two_level import otto_cycle  # noqa: E402
 from thermocycles.units import TIME_UNIT_S  # noqa: E402
 
 Q_ = tc.Q_

@@ -4,8 +4,9 @@ that is not the flagship.
 Each isochore of this Otto cycle touches its own reservoir and, weakly, the other one (a fraction
 ``leak`` of that reservoir's rates): some heat flows straight from hot to cold whatever the work.
 That breaks the tight coupling of the ideal Otto cycle (q = 1): the coupling strength q drops below
-1 as the leak grows. The stroke is defined here, outside the package, in a dozen lines; both plugins
-handle it unchanged.
+1 as the leak grows. The stroke is defined here, outside the package, in a few lines: it describes its
+physics through the context (a contact with two reservoirs, one of them weighted), so it works with
+every backend, and both plugins handle it unchanged.
 
 Run: python examples/heat_leak_onsager.py
 """
@@ -34,12 +35,8 @@ class LeakyIsochore(tc.Stroke):
     def reservoirs(self) -> tuple[tc.Reservoir, ...]:
         return (self.reservoir, self.leak_to)
 
-    def linear_map(self, ctx: tc.StrokeContext) -> tc.StrokeMap:
-        eps = ctx.energies(ctx["control"])
-        leak = np.asarray(ctx["leak"])[..., None, None]
-        rates = {self.reservoir.name: ctx.rate_matrix(self.reservoir, eps),
-                 self.leak_to.name: leak * ctx.rate_matrix(self.leak_to, eps)}
-        return tc.dynamics.relaxation_map(eps, rates, ctx["duration"])
+    def evolution(self, ctx: tc.StrokeContext) -> tc.LinearMap:
+        return ctx.relax(ctx["control"], ctx["duration"], [self.reservoir, (self.leak_to, ctx["leak"])])
 
 
 def leaky_otto(leak: float, T_c: float = 1.0, T_h: float = 2.0, w_a: float = 1.0,

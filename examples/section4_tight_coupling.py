@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 import thermocycles as tc
-from thermocycles.analytic.otto_two_level import optimal_frequencies
+from thermocycles.closed_forms.otto_two_level import optimal_frequencies
 
 
 def fridge(eps_c: float, v: float) -> tc.Cycle:

@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 import thermocycles as tc
-from thermocycles.analytic.otto_two_level import onsager_matrix
+from thermocycles.closed_forms.otto_two_level import onsager_matrix
 
 Q_ = tc.Q_
 METHODS = ("closed_form", "linear_algebra")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import thermocycles as tc
-from thermocycles.analytic.otto_two_level import chi_time_part, optimal_time_allocation
+from thermocycles.closed_forms.otto_two_level import chi_time_part, optimal_time_allocation
 
 # (gamma_c, gamma_h, tau_adi) with tau_adi split unevenly over the two adiabats
 CASES = [(1.0, 1.0, 0.2), (1.0, 3.0, 0.2), (5.0, 0.5, 1.0), (0.2, 0.2, 5.0), (2.0, 0.1, 0.05)]

@@ -12,7 +12,7 @@ import pytest
 
 import thermocycles as tc
 from thermocycles import bounds
-from thermocycles.analytic.otto_two_level import optimal_frequencies, stationarity_residuals
+from thermocycles.closed_forms.otto_two_level import optimal_frequencies, stationarity_residuals
 from thermocycles.figures import DEFAULT_EPS_C, fig2_data
 
 # The Optimizer works on function values: at a smooth maximum the frequencies, hence eps*, are
@@ -49,7 +49,7 @@ def test_fig2_solution_satisfies_eqs_21_22():
 def test_fig2_solution_is_a_maximum():
     r = optimal_frequencies([0.3, 1.0, 4.0])
     theta = r.eps_c / (1 + r.eps_c)
-    from thermocycles.analytic.otto_two_level import log_frequency_part
+    from thermocycles.closed_forms.otto_two_level import log_frequency_part
     best = log_frequency_part(r.u, r.v, theta)
     for du, dv in [(1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3), (1e-3, 1e-3), (1e-3, -1e-3)]:
         assert np.all(log_frequency_part(r.u * (1 + du), r.v * (1 + dv), theta) < best)

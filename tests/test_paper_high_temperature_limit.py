@@ -13,7 +13,7 @@ import pytest
 import scipy.optimize
 
 import thermocycles as tc
-from thermocycles.analytic.otto_two_level import delta_n_eq, optimal_frequencies
+from thermocycles.closed_forms.otto_two_level import delta_n_eq, optimal_frequencies
 
 EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "high_temperature_limit.py"
 

@@ -19,7 +19,7 @@ import pytest
 
 import thermocycles as tc
 from thermocycles import bounds
-from thermocycles.analytic.otto_two_level import optimal_frequencies
+from thermocycles.closed_forms.otto_two_level import optimal_frequencies
 
 
 def fridge(eps_c, v, T_c=1.0):

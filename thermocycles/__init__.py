@@ -1,28 +1,53 @@
 """thermocycles: finite-time (quantum) thermodynamic cycles with checked units.
 
+The package is layered (each layer imports only the ones above it):
+
+* :mod:`thermocycles.units`, :mod:`thermocycles.errors` -- the one unit registry, natural units,
+  the error hierarchy;
+* :mod:`thermocycles.spec` -- frozen, validated components: reservoirs and bath laws, substances,
+  strokes, cycles and their named parameters;
+* :mod:`thermocycles.core` -- the unit-free core: linear maps, the periodic-state solve, the
+  compiled model, the performance record;
+* :mod:`thermocycles.backends` -- state spaces: level populations and density matrices;
+* :mod:`thermocycles.closed_forms` -- closed forms used for speed where they apply;
+* :mod:`thermocycles.factories` -- ready-made cycles (the paper's Otto refrigerator);
+* :mod:`thermocycles.analysis` -- the Optimizer and the IrreversibleAnalysis;
+* :mod:`thermocycles.extend` -- everything a plugin author needs, in one place.
+
 Public names are re-exported here; see the README for a tour.
 """
 
-from . import analytic, bounds, dynamics, objectives, units
-from .cycle import Cycle
-from .dynamics import StrokeMap
-from .errors import AnalysisError, CycleError, DimensionError, ParameterError, ThermocyclesError
-from .irreversible import IrreversibleAnalysis, OnsagerResult
-from .models import quantum_otto_cycle, quantum_otto_refrigerator
-from .optimize import OptimizationResult, Optimizer
-from .performance import Mode, Performance, StrokeRecord
-from .reservoirs import Reservoir
-from .strokes import Isochore, QuantumAdiabat, Stroke, StrokeContext
-from .substances import Substance, TwoLevelSubstance
-from .units import Q_, ureg
-from .values import Parameter, value_field
+from importlib.metadata import PackageNotFoundError, version
 
-__version__ = "0.1.0"
+from . import bounds, units
+from .analysis import objectives
+from .analysis.irreversible import IrreversibleAnalysis, OnsagerResult
+from .analysis.optimize import OptimizationResult, Optimizer
+from .core.context import StrokeContext
+from .core.linear_map import LinearMap
+from .core.modes import Mode
+from .core.performance import Performance, StrokeRecord
+from .errors import AnalysisError, CycleError, DimensionError, ParameterError, ThermocyclesError
+from .factories import quantum_otto_cycle, quantum_otto_refrigerator
+from .spec import laws
+from .spec.cycle import Cycle
+from .spec.laws import BathLaw
+from .spec.reservoirs import Reservoir
+from .spec.strokes import Isochore, QuantumAdiabat, Stroke, UnitaryStroke
+from .spec.substances import HamiltonianSubstance, MatrixSubstance, Qubit, Substance, TwoLevelSubstance
+from .spec.values import Parameter, value_field
+from .units import Q_, ureg
+
+try:
+    __version__ = version("thermocycles")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that is not installed
+    __version__ = "0+unknown"
 
 __all__ = [
-    "AnalysisError", "Cycle", "IrreversibleAnalysis", "OnsagerResult", "OptimizationResult", "Optimizer", "dynamics", "objectives", "units", "CycleError", "DimensionError", "Isochore", "Mode", "Parameter",
-    "ParameterError", "Performance", "Q_", "QuantumAdiabat", "Reservoir", "Stroke",
-    "StrokeContext", "StrokeMap", "StrokeRecord", "Substance", "ThermocyclesError",
-    "TwoLevelSubstance", "analytic", "bounds", "quantum_otto_cycle", "quantum_otto_refrigerator",
-    "ureg", "value_field",
+    "AnalysisError", "BathLaw", "Cycle", "CycleError", "DimensionError", "HamiltonianSubstance",
+    "IrreversibleAnalysis", "Isochore", "LinearMap", "MatrixSubstance", "Mode", "OnsagerResult",
+    "OptimizationResult", "Optimizer", "Parameter", "ParameterError", "Performance", "Q_", "QuantumAdiabat",
+    "Qubit", "Reservoir", "Stroke", "StrokeContext", "StrokeRecord", "Substance", "ThermocyclesError",
+    "TwoLevelSubstance", "UnitaryStroke", "bounds", "laws", "objectives", "quantum_otto_cycle",
+    "quantum_otto_refrigerator", "units", "ureg", "value_field",
 ]

@@ -13,7 +13,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .analytic.otto_two_level import optimal_frequencies
+from .closed_forms.otto_two_level import optimal_frequencies
 from .bounds import curzon_ahlborn_cop, eps_plus
 
 #: Default eps_C grid of Fig. 2 (the paper plots 0 < eps_C <= 10).

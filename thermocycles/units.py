@@ -37,8 +37,10 @@ import pint
 
 from .errors import DimensionError
 
-#: The package's unit registry. Build quantities with ``thermocycles.Q_`` (or ``ureg.Quantity``).
-ureg = pint.UnitRegistry()
+#: The package's unit registry: pint's application registry, so that quantities unpickled in
+#: another process (a worker of a process pool or a Dask cluster) belong to the same registry.
+#: Build quantities with ``thermocycles.Q_`` (or ``ureg.Quantity``, or ``pint.Quantity``).
+ureg: pint.UnitRegistry = pint.get_application_registry().get()
 Q_ = ureg.Quantity
 
 #: Natural energy unit in joule: k_B * 1 K (exact in SI).

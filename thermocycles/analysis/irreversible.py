@@ -38,10 +38,10 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .cycle import Cycle
-from .errors import AnalysisError, ParameterError
-from .model import METHODS
-from .units import ENERGY_POWER, POWER, RATE
+from ..core.model import BACKENDS, METHODS
+from ..errors import AnalysisError, ParameterError
+from ..spec.cycle import Cycle
+from ..units import ENERGY_POWER, POWER, RATE
 
 FORCES = {
     "X1": "beta_c * Dw: mechanical force (Dw = amplitude of the control protocol)",
@@ -213,8 +213,8 @@ class IrreversibleAnalysis:
         values[setup.cold_T] = np.full(len(pts), T_c)
         values[setup.hot_T] = 1.0 / (beta_c + x2)
         perf = model.evaluate(values, method=self.method)
-        F = np.asarray(perf._work / perf._cycle_time, dtype=float) * np.ones(len(pts))
-        J2 = np.asarray(-perf._heat[setup.hot] / perf._cycle_time, dtype=float) * np.ones(len(pts))
+        F = np.asarray(perf.work / perf.cycle_time, dtype=float) * np.ones(len(pts))
+        J2 = np.asarray(-perf.heat[setup.hot] / perf.cycle_time, dtype=float) * np.ones(len(pts))
         index = {p: k for k, p in enumerate(pts)}
 
         def at(arr, a, b, lv):
@@ -251,12 +251,12 @@ class IrreversibleAnalysis:
 
         given = cycle.model.evaluate(method=self.method)
         X1 = beta_c * dw0
-        X2 = 1.0 / given._temperatures[setup.hot] - beta_c
-        t = given._cycle_time
+        X2 = 1.0 / given.temperatures[setup.hot] - beta_c
+        t = given.cycle_time
         at_cycle = {
             "X1": float(X1), "X2": float(X2),
-            "J1": float(given._work / (t * dw0)), "J2": float(-given._heat[setup.hot] / t),
-            "entropy_production_rate": float(given._n_entropy_production / t),
+            "J1": float(given.work / (t * dw0)), "J2": float(-given.heat[setup.hot] / t),
+            "entropy_production_rate": float(given.entropy_production / t),
         }
         if cycle.has_units:
             L_out = np.empty((2, 2), dtype=object)

@@ -34,9 +34,10 @@ from typing import Any, Callable
 import attrs
 import numpy as np
 
-from .errors import DimensionError, ParameterError
-from .performance import Mode, Performance
-from .units import DIMENSIONLESS, ENTROPY_RATE, POWER, Kind, Q_, is_quantity
+from ..core.modes import Mode
+from ..core.performance import Performance
+from ..errors import DimensionError, ParameterError
+from ..units import DIMENSIONLESS, ENTROPY_RATE, POWER, Kind, Q_, is_quantity, to_natural
 
 
 @attrs.frozen
@@ -75,20 +76,20 @@ class Objective:
     def domain_constraints(self) -> tuple["Constraint", ...]:
         """The domain as smooth constraints ``g(perf) >= 0`` (for constrained optimisers)."""
         if self.domain == "refrigerator":
-            return (Constraint(lambda p: p._n_q_c, "cools (q_c >= 0)"),
-                    Constraint(lambda p: p._work, "takes work (work >= 0)"))
+            return (Constraint(lambda p: p.q_c, "cools (q_c >= 0)"),
+                    Constraint(lambda p: p.work, "takes work (work >= 0)"))
         if self.domain == "engine":
-            return (Constraint(lambda p: -p._work, "delivers work (work <= 0)"),
-                    Constraint(lambda p: -p._n_q_h, "draws heat from the hot reservoir"))
+            return (Constraint(lambda p: -p.work, "delivers work (work <= 0)"),
+                    Constraint(lambda p: -p.q_h, "draws heat from the hot reservoir"))
         return ()
 
     def in_domain(self, perf: Performance) -> Any:
         """Boolean (array): where ``perf`` lies in this objective's domain."""
         if self.domain == "refrigerator":
-            return (perf._n_q_c > 0) & (perf._work > 0)
+            return (perf.q_c > 0) & (perf.work > 0)
         if self.domain == "engine":
-            return (perf._work < 0) & (perf._n_q_h < 0)
-        return np.ones(np.shape(perf._work), dtype=bool)
+            return (perf.work < 0) & (perf.q_h < 0)
+        return np.ones(np.shape(perf.work), dtype=bool)
 
     @sense.validator
     def _check_sense(self, attribute: attrs.Attribute, value: str) -> None:
@@ -144,20 +145,20 @@ def get(name: str, mode: Any = None) -> Objective:
 
 
 def _eps_c(perf: Performance) -> Any:
-    t_c, t_h = perf._n_cold_hot[2], perf._n_cold_hot[3]
+    t_c, t_h = perf.T_c, perf.T_h
     return t_c / (t_h - t_c)
 
 
 def _eta_c(perf: Performance) -> Any:
-    return 1.0 - perf._n_cold_hot[2] / perf._n_cold_hot[3]
+    return 1.0 - perf.T_c / perf.T_h
 
 
 def _rate(perf: Performance, value: Any) -> Any:
-    return value / perf._cycle_time
+    return value / perf.cycle_time
 
 
 def _sigma_rate(perf: Performance) -> Any:
-    return perf._n_entropy_production / perf._cycle_time
+    return perf.entropy_production_rate
 
 
 register_objective("chi", lambda p: p.chi, kind=POWER, description="COP x cooling rate",
@@ -173,20 +174,20 @@ register_objective("efficiency", lambda p: p.efficiency, description="engine eff
                    domain="engine")
 register_objective(
     "ecological_engine",
-    lambda p: p.power - p._n_cold_hot[2] * _sigma_rate(p),
+    lambda p: p.power - p.T_c * _sigma_rate(p),
     kind=POWER, description="P - T_c sigma_dot (Angulo-Brown)", domain="engine")
 register_objective(
     "ecological_refrigerator",
-    lambda p: p.cooling_rate / _eps_c(p) - p._n_cold_hot[3] * _sigma_rate(p),
+    lambda p: p.cooling_rate / _eps_c(p) - p.T_h * _sigma_rate(p),
     kind=POWER, description="R/eps_C - T_h sigma_dot (exergy-based, Chen et al.)",
     domain="refrigerator")
 register_objective(
     "omega_engine",
-    lambda p: 2.0 * p.power + _eta_c(p) * _rate(p, p._n_q_h),
+    lambda p: 2.0 * p.power + _eta_c(p) * _rate(p, p.q_h),
     kind=POWER, description="2P - eta_C Q_dot_h,in (Hernandez et al.)", domain="engine")
 register_objective(
     "omega_refrigerator",
-    lambda p: 2.0 * p.cooling_rate - _eps_c(p) * _rate(p, p._work),
+    lambda p: 2.0 * p.cooling_rate - _eps_c(p) * _rate(p, p.work),
     kind=POWER, description="2R - eps_C W_dot (Hernandez et al.)", domain="refrigerator")
 register_objective("entropy_production_rate", lambda p: p.entropy_production_rate, sense="min",
                    kind=ENTROPY_RATE, description="entropy production per unit time")
@@ -219,9 +220,9 @@ def as_constraint(spec: Any) -> Constraint:
     if isinstance(spec, str):
         key = spec.strip()
         if key == "cools":
-            return Constraint(lambda p: p._n_q_c, "cools (q_c >= 0)")
+            return Constraint(lambda p: p.q_c, "cools (q_c >= 0)")
         if key == "engine":
-            return Constraint(lambda p: -p._work, "runs as an engine (work <= 0)")
+            return Constraint(lambda p: -p.work, "runs as an engine (work <= 0)")
         match = _COMPARISON.match(key)
         if not match:
             raise ParameterError(
@@ -267,8 +268,6 @@ def bind_constraint(constraint: Constraint, has_units: bool) -> Constraint:
                 f"constraint '{constraint.description}' has units but the cycle uses plain numbers "
                 f"(natural units); give the threshold as a plain number"
             )
-        from .units import to_natural
-
         threshold = to_natural(value, obj.kind, f"constraint '{constraint.description}'")
     else:
         if has_units and obj.kind is not DIMENSIONLESS:

@@ -30,13 +30,13 @@ import numpy as np
 import scipy.optimize
 from scipy.stats import qmc
 
+from ..core.performance import Performance
+from ..errors import AnalysisError, CycleError, DimensionError, ParameterError
+from ..spec.cycle import Cycle
+from ..spec.values import NONNEGATIVE, POSITIVE, check_finite
+from ..units import DIMENSIONLESS, is_quantity, to_natural
 from . import objectives as _objectives
-from .cycle import Cycle
-from .errors import AnalysisError, CycleError, DimensionError, ParameterError
 from .objectives import Constraint, Objective, as_constraint, bind_constraint
-from .performance import Performance
-from .units import DIMENSIONLESS, is_quantity, to_natural
-from .values import NONNEGATIVE, POSITIVE, check_finite
 
 LOCAL_METHODS = ("Nelder-Mead", "Powell", "CG", "BFGS", "L-BFGS-B", "TNC", "COBYLA", "COBYQA",
                  "SLSQP", "trust-constr")

@@ -1,17 +1,20 @@
 """Closed forms, used for speed where they apply and tested against the generic numerics.
 
-A closed form registers a *matcher* with :func:`register_closed_form`: a function
-``matcher(cycle, model)`` that returns ``None`` if the cycle's structure is not one it covers, or an
-evaluator ``evaluate(values) -> Performance`` working on natural-unit parameter values (see
-:meth:`thermocycles.model.CycleModel.performance` for assembling the record). The first matcher that
-accepts a cycle is used by ``method="auto"`` and ``method="closed_form"``.
+A closed form registers a *matcher* with :func:`register_closed_form`: a function ``matcher(model)``
+that receives a compiled :class:`~thermocycles.core.model.CycleModel` (its ``substance``,
+``strokes``, ``reservoirs`` and parameter names) and returns ``None`` if the cycle's structure is not
+one it covers, or an evaluator ``evaluate(values) -> Performance`` working on natural-unit parameter
+values (see :meth:`~thermocycles.core.model.CycleModel.performance` for assembling the record). The
+first matcher that accepts a cycle is used by ``method="auto"`` and ``method="closed_form"``.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-Matcher = Callable[[Any, Any], Any]
+from ..errors import ParameterError
+
+Matcher = Callable[[Any], Any]
 
 _MATCHERS: list[Matcher] = []
 
@@ -19,15 +22,15 @@ _MATCHERS: list[Matcher] = []
 def register_closed_form(matcher: Matcher) -> Matcher:
     """Register a closed-form matcher (usable as a decorator)."""
     if not callable(matcher):
-        raise TypeError(f"register_closed_form needs a callable matcher(cycle, model); got {matcher!r}")
+        raise ParameterError(f"register_closed_form needs a callable matcher(model); got {matcher!r}")
     _MATCHERS.append(matcher)
     return matcher
 
 
-def find_closed_form(cycle: Any, model: Any) -> Callable | None:
-    """The evaluator of the first registered closed form that covers ``cycle``, or None."""
+def find_closed_form(model: Any) -> Callable | None:
+    """The evaluator of the first registered closed form that covers the compiled cycle, or None."""
     for matcher in _MATCHERS:
-        evaluate = matcher(cycle, model)
+        evaluate = matcher(model)
         if evaluate is not None:
             return evaluate
     return None

@@ -20,11 +20,13 @@ from typing import Any, Mapping, NamedTuple
 import numpy as np
 from scipy.special import expit
 
-from ..errors import CycleError
-from ..performance import StrokeRecord
-from ..reservoirs import Reservoir
-from ..strokes import Isochore, QuantumAdiabat
-from ..substances import TwoLevelSubstance
+from ..core.performance import StrokeRecord
+from ..core.stable import ratio_difference
+from ..errors import CycleError, ParameterError
+from ..spec.laws import TANH
+from ..spec.reservoirs import Reservoir
+from ..spec.strokes import Isochore, QuantumAdiabat
+from ..spec.substances import TwoLevelSubstance
 from . import register_closed_form
 
 
@@ -46,13 +48,14 @@ def equilibrium_occupation(z: Any) -> Any:
     return 1.0 + expit(-z)
 
 
-def delta_n_eq(u: Any, v: Any) -> Any:
+def delta_n_eq(u: Any, v: Any, difference: Any = None) -> Any:
     """``n_eq(u) - n_eq(v) = [tanh(v/2) - tanh(u/2)] / 2``, accurate for any u, v >= 0.
 
     Evaluated as ``sinh((v - u)/2) / (2 cosh(u/2) cosh(v/2))`` (an identity without cancellation)
     while ``u, v < 700``, where nothing overflows; beyond, as
     ``sign(v - u) (1 - e^-|v - u|) expit(max(u, v)) expit(-min(u, v))``, which never overflows but
-    costs three times as much.
+    costs three times as much. ``difference`` is ``v - u`` if known more precisely than by
+    subtracting the rounded u and v (see :func:`force`).
 
     Examples
     --------
@@ -63,9 +66,9 @@ def delta_n_eq(u: Any, v: Any) -> Any:
     """
     small = (u < 700.0 and v < 700.0) if np.ndim(u) == 0 and np.ndim(v) == 0 else \
         max(np.max(u), np.max(v)) < 700.0
+    d = v - u if difference is None else difference
     if small:
-        return np.sinh((v - u) / 2) / (2 * np.cosh(u / 2) * np.cosh(v / 2))
-    d = v - u
+        return np.sinh(d / 2) / (2 * np.cosh(u / 2) * np.cosh(v / 2))
     return np.sign(d) * -np.expm1(-np.abs(d)) * expit(np.maximum(u, v)) * expit(-np.minimum(u, v))
 
 
@@ -106,11 +109,35 @@ def _contact(gamma_c: Any, gamma_h: Any, tau_c: Any, tau_h: Any) -> tuple[Any, A
     return x, y
 
 
+#: below this relative size, ``v - u`` is formed from error-free products (see :func:`force`)
+CANCELLATION = 1e-3
+
+
+def force(w_a: Any, T_c: Any, w_b: Any, T_h: Any) -> tuple[Any, Any, Any]:
+    """``u = w_a/T_c``, ``v = w_b/T_h`` and ``v - u`` to a few ulps of the difference.
+
+    Near reversibility (``u ~ v``) the rounded quotients share most of their digits and their
+    difference would keep only ``eps u / |v - u|`` relative precision; there it is computed as
+    ``(w_b T_c - w_a T_h) / (T_c T_h)`` with error-free products
+    (:func:`thermocycles.core.stable.ratio_difference`). Elsewhere the plain difference is as good.
+    """
+    u, v = w_a / T_c, w_b / T_h
+    d = v - u
+    if np.ndim(d) == 0:
+        if abs(d) < CANCELLATION * max(abs(u), abs(v)):
+            d = float(ratio_difference(w_b, T_h, w_a, T_c))
+        return u, v, d
+    close = np.abs(d) < CANCELLATION * np.maximum(np.abs(u), np.abs(v))
+    if close.any():
+        d = np.where(close, ratio_difference(w_b, T_h, w_a, T_c), d)
+    return u, v, d
+
+
 def occupation_change(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: Any,
                       tau_c: Any, tau_h: Any) -> Any:
     """``n2 - n1 = Delta_n_eq(w_a/T_c, w_b/T_h) f(2 gamma_c tau_c, 2 gamma_h tau_h)``."""
     x, y = _contact(gamma_c, gamma_h, tau_c, tau_h)
-    return delta_n_eq(w_a / T_c, w_b / T_h) * time_factor(x, y)
+    return delta_n_eq(*force(w_a, T_c, w_b, T_h)) * time_factor(x, y)
 
 
 def corner_occupation(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: Any,
@@ -138,23 +165,29 @@ def corner_excited_populations(T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w
 _CORE = ("T_c", "T_h", "gamma_c", "gamma_h", "w_a", "w_b", "tau_c", "tau_h")
 
 
+def _diagonal(populations: np.ndarray) -> np.ndarray:
+    return (populations[..., None, :] * np.eye(2)).astype(complex)
+
+
 def _populations(p_e: Any) -> np.ndarray:
     p_e = np.asarray(p_e)
     return np.stack([1.0 - p_e, p_e], axis=-1)
 
 
 @register_closed_form
-def match_two_level_otto(cycle: Any, model: Any):
-    """Evaluator for isochore-adiabat-isochore-adiabat with a TwoLevelSubstance, else None."""
-    strokes = cycle.strokes
-    if type(cycle.substance) is not TwoLevelSubstance or len(strokes) != 4:
+def match_two_level_otto(model: Any) -> Any:
+    """Evaluator for isochore-adiabat-isochore-adiabat with a TwoLevelSubstance and tanh-law
+    reservoirs, else None."""
+    strokes = model.strokes
+    if type(model.substance) is not TwoLevelSubstance or len(strokes) != 4:
         return None
     if [type(s) for s in strokes] != [Isochore, QuantumAdiabat, Isochore, QuantumAdiabat]:
         return None
-    if type(strokes[0].reservoir) is not Reservoir or type(strokes[2].reservoir) is not Reservoir:
-        return None
+    for stroke in (strokes[0], strokes[2]):
+        if type(stroke.reservoir) is not Reservoir or stroke.reservoir.law is not TANH:
+            return None
     r1, r3 = strokes[0].reservoir.name, strokes[2].reservoir.name
-    res = lambda r, f: model.binding[(("reservoir", r), f)]  # noqa: E731
+    res = model.reservoir_parameter
     names = dict(
         T_c=res(r1, "temperature"), T_h=res(r3, "temperature"),
         gamma_c=res(r1, "coupling"), gamma_h=res(r3, "coupling"),
@@ -190,8 +223,9 @@ def match_two_level_otto(cycle: Any, model: Any):
                 ({}, n1 * (w_a - w_b), p1, p1, w_b, w_a, args["tau_hc"]),
             ]
             return [StrokeRecord(name=s.name, kind=type(s).__name__, duration=tau, heat=q, work=w,
-                               populations_start=pa, populations_end=pb,
-                               control_start=ca, control_end=cb)
+                                 populations_start=pa, populations_end=pb, control_start=ca, control_end=cb,
+                                 state_start=_diagonal(pa), state_end=_diagonal(pb),
+                                 coherence_start=0.0 * q_c, coherence_end=0.0 * q_c)
                     for s, (q, w, pa, pb, ca, cb, tau) in zip(strokes, rows)]
 
         return model.performance(heat=heat, work=(w_b - w_a) * dn, cycle_time=cycle_time,
@@ -257,10 +291,10 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
     """
     eps_c = np.atleast_1d(np.asarray(eps_c, dtype=float))
     if not np.all(np.isfinite(eps_c) & (eps_c > 0)):
-        raise ValueError(f"optimal_frequencies: eps_c must be finite and > 0; got {eps_c}")
+        raise ParameterError(f"optimal_frequencies: eps_c must be finite and > 0; got {eps_c}")
     theta = eps_c / (1 + eps_c)
     if np.any(theta >= 1.0) or np.any(eps_c < 1e-12):
-        raise ValueError(
+        raise ParameterError(
             f"optimal_frequencies: eps_c must lie in [1e-12, 1e12] (beyond, T_c/T_h rounds to 0 or "
             f"1 in double precision); got {eps_c[(theta >= 1) | (eps_c < 1e-12)][0]}")
 
@@ -370,7 +404,7 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
     import scipy.optimize
 
     if not all(np.isfinite(q) and q > 0 for q in (gamma_c, gamma_h, tau_adi)):
-        raise ValueError("optimal_time_allocation: gamma_c, gamma_h and tau_adi must be finite and > 0; "
+        raise ParameterError("optimal_time_allocation: gamma_c, gamma_h and tau_adi must be finite and > 0; "
                          f"got {gamma_c}, {gamma_h}, {tau_adi}")
     root_ratio = np.sqrt(gamma_h / gamma_c)
 

@@ -1,75 +1,33 @@
 """The unit-free core of a cycle: its parameters in natural units and its evaluation.
 
-A :class:`CycleModel` is built once when a :class:`~thermocycles.Cycle` is built. Solvers,
-optimisers, sweeps and finite differences call :meth:`CycleModel.evaluate` with plain floats or
-ndarrays keyed by parameter name; no pint and no attrs object is created inside that call.
+A :class:`CycleModel` is compiled from a cycle's specification (substance, strokes, reservoirs and
+parameter table) the first time it is needed. It holds no reference to the
+:class:`~thermocycles.Cycle`. Solvers, optimisers, sweeps and finite differences call
+:meth:`CycleModel.evaluate` with plain floats or ndarrays keyed by parameter name; no pint object is
+created inside that call.
 
-Two evaluation paths give the same numbers:
+Evaluation paths:
 
-* ``"linear_algebra"``: every stroke returns its linear map; the periodic state is one linear solve
-  on the product of the maps (any number of levels, any strokes);
-* ``"closed_form"``: a registered closed form (see :mod:`thermocycles.analytic`) that recognises the
-  cycle's structure, used for speed where it applies.
+* a registered closed form (see :mod:`thermocycles.closed_forms`) that recognises the cycle's
+  structure, used for speed where it applies;
+* the generic path: a backend (:mod:`thermocycles.backends`) turns every stroke into a
+  :class:`~thermocycles.core.linear_map.LinearMap` on its state vector (populations or density
+  matrix), and :func:`~thermocycles.core.periodic.solve_periodic` finds the periodic state with one
+  direct solve.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from .dynamics import StrokeMap, periodic_state
-from .errors import CycleError, ParameterError
-from .parameters import ParameterSpec
+from ..errors import CycleError, ParameterError
 from .performance import Performance, StrokeRecord
-from .strokes import StrokeContext
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .cycle import Cycle
+from .periodic import solve_periodic
 
 METHODS = ("auto", "closed_form", "linear_algebra")
-
-
-def _matvec(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    return (matrix @ vector[..., None])[..., 0]
-
-
-def _rebalanced(maps: list[StrokeMap], changes: list[Any]) -> list[Any]:
-    """The population changes of the strokes, with the most strongly relaxing one replaced by minus
-    the sum of the others (they sum to zero over a periodic cycle).
-
-    A stroke that relaxes strongly brings the populations close to its own stationary state, so its
-    change A p is a small difference of large in- and outflows, accurate only to ~1e-16 of those;
-    a weak stroke's change is accurate relatively. Taking the strong one from the others keeps both
-    accurate (e.g. 2 gamma tau = 1e-6 next to 2). Only strokes that report their energies (fixed
-    levels, one reservoir) are candidates, since their heat is then energies @ change.
-    """
-    candidates = [k for k, (m, c) in enumerate(zip(maps, changes))
-                  if c is not None and m.energies is not None and len(m.heat) == 1]
-    active = [c for c in changes if c is not None]
-    if not candidates or len(active) < 2:
-        return changes
-    strengths = [-np.diagonal(maps[k].deviation, axis1=-2, axis2=-1).min(axis=-1) for k in candidates]
-    total = sum(active)
-    out = list(changes)
-    if all(np.ndim(x) == 0 for x in strengths):  # one cycle: pick the stroke directly
-        k = candidates[int(np.argmax(strengths))]
-        out[k] = changes[k] - total
-        return out
-    strongest = np.argmax(np.stack(np.broadcast_arrays(*strengths)), axis=0)
-    for i, k in enumerate(candidates):
-        choose = strongest == i
-        if np.any(choose):
-            out[k] = np.where(choose[..., None], changes[k] - total, changes[k])
-    return out
-
-
-def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:
-    return value if np.shape(value) == shape else np.broadcast_to(value, shape)
-
-
-def _dot(row: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    return (row * vector).sum(axis=-1)
+BACKENDS = ("auto", "populations", "density_matrix")
 
 
 class CycleModel:
@@ -77,44 +35,60 @@ class CycleModel:
 
     Attributes
     ----------
+    substance, strokes, reservoirs
+        The cycle's components (frozen specification objects).
     names : tuple of str
         Parameter names.
     specs : dict of str to ParameterSpec
         Kind, user value and uses of each parameter.
     defaults : dict of str to float or ndarray
         The cycle's own parameter values in natural units.
-    closed_form : callable or None
-        The closed-form evaluator that matched this cycle, if any.
+    has_units : bool
+        Whether results are wrapped in units when asked for.
     """
 
-    def __init__(self, cycle: "Cycle", specs: Mapping[str, ParameterSpec],
-                 binding: Mapping[tuple[Any, str], str]):
-        self.cycle = cycle
+    def __init__(self, substance: Any, strokes: Sequence[Any], reservoirs: Sequence[Any],
+                 specs: Mapping[str, Any], binding: Mapping[tuple[Any, str], str], *, has_units: bool):
+        self.substance = substance
+        self.strokes = tuple(strokes)
+        self.reservoirs = tuple(reservoirs)
         self.specs = dict(specs)
         self.names = tuple(specs)
         self.defaults = {name: spec.natural for name, spec in specs.items()}
-        self.has_units = cycle.has_units
+        self.has_units = has_units
         self.binding = dict(binding)
-        self.substance_fields = [(f, n) for (owner, f), n in binding.items() if owner[0] == "substance"]
+        self.substance_fields = tuple((f, n) for (owner, f), n in binding.items() if owner[0] == "substance")
         self.reservoir_fields = {
-            res.name: [(f, n) for (owner, f), n in binding.items() if owner == ("reservoir", res.name)]
-            for res in cycle.reservoirs
+            res.name: tuple((f, n) for (owner, f), n in binding.items() if owner == ("reservoir", res.name))
+            for res in self.reservoirs
         }
-        self.stroke_fields = [
-            [(f, n) for (owner, f), n in binding.items() if owner == ("stroke", k)]
-            for k in range(len(cycle.strokes))
-        ]
+        self.stroke_fields = tuple(
+            tuple((f, n) for (owner, f), n in binding.items() if owner == ("stroke", k))
+            for k in range(len(self.strokes))
+        )
         self.temperature_names = {
-            res.name: binding[(("reservoir", res.name), "temperature")] for res in cycle.reservoirs
+            res.name: binding[(("reservoir", res.name), "temperature")] for res in self.reservoirs
         }
         self._temperature_items = tuple(self.temperature_names.items())
-        from .analytic import find_closed_form  # registry; imported late to avoid a cycle
+        self._closed_form: list[Callable[[Mapping[str, Any]], Performance] | None] = []
 
-        self.closed_form: Callable[[Mapping[str, Any]], Performance] | None = find_closed_form(cycle, self)
+    # -- structure ------------------------------------------------------------------------------
+    @property
+    def closed_form(self) -> Callable[[Mapping[str, Any]], Performance] | None:
+        """The closed-form evaluator that matched this cycle, if any."""
+        if not self._closed_form:
+            from ..closed_forms import find_closed_form  # the registry fills when closed_forms loads
+
+            self._closed_form.append(find_closed_form(self))
+        return self._closed_form[0]
 
     def parameter(self, stroke_index: int, field: str) -> str:
         """Name of the parameter that a stroke's field reads."""
         return self.binding[(("stroke", stroke_index), field)]
+
+    def reservoir_parameter(self, reservoir: str, field: str) -> str:
+        """Name of the parameter that a reservoir's field reads."""
+        return self.binding[(("reservoir", reservoir), field)]
 
     def values(self, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The default natural values with some replaced (names are checked)."""
@@ -129,8 +103,27 @@ class CycleModel:
             values.update(overrides)
         return values
 
+    # -- natural-unit views for backends ---------------------------------------------------------
+    def substance_values(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The substance's fields in natural units, by field name."""
+        return {f: values[n] for f, n in self.substance_fields}
+
+    def reservoir_values(self, values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+        """Each reservoir's fields in natural units, by reservoir name and field name."""
+        return {r: {f: values[n] for f, n in fields} for r, fields in self.reservoir_fields.items()}
+
+    def stroke_values(self, values: Mapping[str, Any], k: int) -> dict[str, Any]:
+        """Stroke k's fields in natural units, by field name."""
+        return {f: values[n] for f, n in self.stroke_fields[k]}
+
+    def controls(self, values: Mapping[str, Any], k: int) -> tuple[Any, Any]:
+        """Control values at the start and end of stroke k."""
+        start, end = self.strokes[k].control_fields
+        return values[self.parameter(k, start)], values[self.parameter(k, end)]
+
+    # -- evaluation -----------------------------------------------------------------------------
     def evaluate(self, values: Mapping[str, Any] | None = None, *, method: str = "auto",
-                 units: bool = False) -> Performance:
+                 backend: str = "auto", units: bool = False) -> Performance:
         """Performance in the periodic steady state, from natural-unit parameter values.
 
         Parameters
@@ -139,30 +132,93 @@ class CycleModel:
             Values of all parameters (e.g. ``model.values({"tau_c": 2.0})``); the defaults if None.
         method : {"auto", "closed_form", "linear_algebra"}
             Evaluation path; "auto" takes the closed form when one applies.
+        backend : {"auto", "populations", "density_matrix"}
+            State space of the generic path (see :meth:`thermocycles.Cycle.performance`).
         units : bool
             Wrap results in units (only meaningful for a cycle built with units).
         """
         values = self.defaults if values is None else values
-        if method == "auto":
-            method = "closed_form" if self.closed_form is not None else "linear_algebra"
-        if method == "closed_form":
-            if self.closed_form is None:
-                raise ParameterError(
-                    "method='closed_form': no closed form is registered for this cycle's "
-                    "structure; use method='linear_algebra' (or 'auto')"
-                )
-            perf = self.closed_form(values)
-        elif method == "linear_algebra":
-            perf = self.evaluate_linear_algebra(values)
-        else:
+        if method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}; got {method!r}")
+        if backend not in BACKENDS:
+            raise ParameterError(f"backend must be one of {BACKENDS}; got {backend!r}")
+        closed = self.closed_form if method != "linear_algebra" and backend != "density_matrix" else None
+        if method == "closed_form" and closed is None:
+            raise ParameterError(
+                "method='closed_form': no closed form is registered for this cycle's structure"
+                + (" on the density-matrix backend" if backend == "density_matrix" else "")
+                + "; use method='linear_algebra' (or 'auto')")
+        if closed is not None:
+            perf = closed(values)
+        else:
+            perf = self.evaluate_generic(values, backend)
         if units:
-            perf._units = self.has_units
+            perf = perf.with_units(self.has_units)
         return perf
+
+    def choose_backend(self, values: Mapping[str, Any], requested: str = "auto") -> Any:
+        """The backend object that evaluates these values (raises with the reason if none can)."""
+        from ..backends import BACKEND_OBJECTS  # noqa: PLC0415 (backends import core modules)
+
+        if requested != "auto":
+            chosen = BACKEND_OBJECTS[requested]
+            reason = chosen.refusal(self, values)
+            if reason:
+                raise CycleError(f"backend={requested!r} cannot evaluate this cycle: {reason}")
+            return chosen
+        reasons = []
+        for candidate in BACKEND_OBJECTS.values():
+            reason = candidate.refusal(self, values)
+            if not reason:
+                return candidate
+            reasons.append(f"{candidate.name}: {reason}")
+        raise CycleError("no backend can evaluate this cycle: " + "; ".join(reasons))
+
+    def evaluate_generic(self, values: Mapping[str, Any], backend: str = "auto") -> Performance:
+        """Generic path: stroke maps from a backend, one direct solve for the periodic state."""
+        chosen = self.choose_backend(values, backend)
+        maps = chosen.maps(self, values)
+        try:
+            solution = solve_periodic(maps, chosen)
+        except CycleError:
+            self.check_contact(values)  # the specific reason, if it is missing contact
+            raise
+        heat: dict[str, Any] = {res.name: 0.0 for res in self.reservoirs}
+        for k, stroke_heat in enumerate(solution.heat):
+            for name, q in stroke_heat.items():
+                if name not in heat:
+                    stroke = self.strokes[k]
+                    raise CycleError(
+                        f"{type(stroke).__name__} {stroke.name!r} reports heat from reservoir {name!r}, "
+                        f"which is not among the reservoirs its reservoirs() method lists")
+                heat[name] = heat[name] + q
+        work = solution.total_work
+        cycle_time = sum(m.duration for m in maps)
+        batch = np.broadcast_shapes(np.shape(solution.starts[0])[:-1], np.shape(cycle_time),
+                                    *(np.shape(q) for q in heat.values()))
+
+        def ledger() -> list[StrokeRecord]:
+            records = []
+            for k, stroke in enumerate(self.strokes):
+                c_start, c_end = self.controls(values, k)
+                start = chosen.corner(self, values, solution.starts[k], c_start)
+                end = chosen.corner(self, values, solution.ends[k], c_end)
+                records.append(StrokeRecord(
+                    name=stroke.name, kind=type(stroke).__name__, duration=maps[k].duration,
+                    heat=solution.heat[k], work=solution.work[k],
+                    populations_start=start.populations, populations_end=end.populations,
+                    control_start=c_start, control_end=c_end,
+                    state_start=start.state, state_end=end.state,
+                    coherence_start=start.coherence, coherence_end=end.coherence,
+                ))
+            return records
+
+        return self.performance(heat=heat, work=work, cycle_time=cycle_time, values=values, ledger=ledger,
+                                batch=batch, method="linear_algebra", backend=chosen.name)
 
     def check_contact(self, values: Mapping[str, Any]) -> None:
         """Raise a CycleError naming the durations if no stroke touches a reservoir for any time."""
-        contact = [k for k, s in enumerate(self.cycle.strokes) if s.reservoirs()]
+        contact = [k for k, s in enumerate(self.strokes) if s.reservoirs()]
         if not contact:
             raise CycleError("the cycle has no unique periodic steady state: no stroke is in "
                              "contact with a reservoir")
@@ -172,102 +228,16 @@ class CycleModel:
             idle = idle & (np.asarray(values[name]) == 0)
         if np.any(idle):
             at = f" at element {tuple(int(i) for i in np.argwhere(idle)[0])}" if np.ndim(idle) else ""
-            strokes = ", ".join(f"{type(self.cycle.strokes[k]).__name__} {self.cycle.strokes[k].name!r}"
-                                for k in contact)
+            strokes = ", ".join(f"{type(self.strokes[k]).__name__} {self.strokes[k].name!r}" for k in contact)
             raise CycleError(
                 f"the cycle has no unique periodic steady state{at}: every stroke in contact with a "
                 f"reservoir ({strokes}) has zero duration ({' = '.join(names)} = 0); give at least "
                 f"one of them a positive contact time"
             )
 
-    # -- generic path -------------------------------------------------------------------------
-    def stroke_maps(self, values: Mapping[str, Any]) -> list[StrokeMap]:
-        """Each stroke's linear map at the given natural values."""
-        cycle = self.cycle
-        substance_values = {f: values[n] for f, n in self.substance_fields}
-        reservoir_values = {r: {f: values[n] for f, n in fields}
-                            for r, fields in self.reservoir_fields.items()}
-        n = cycle.substance.n_levels
-        maps = []
-        for k, stroke in enumerate(cycle.strokes):
-            own = {f: values[name] for f, name in self.stroke_fields[k]}
-            smap = stroke.linear_map(StrokeContext(own, cycle.substance, substance_values,
-                                                   reservoir_values))
-            if not isinstance(smap, StrokeMap) or np.shape(smap.deviation)[-2:] != (n, n):
-                raise CycleError(
-                    f"{type(stroke).__name__} {stroke.name!r}.linear_map must return a StrokeMap "
-                    f"acting on {n} levels; got {smap!r}"
-                )
-            maps.append(smap)
-        return maps
-
-    def evaluate_linear_algebra(self, values: Mapping[str, Any]) -> Performance:
-        """Generic path: stroke maps, one linear solve for the periodic state, ledger."""
-        cycle = self.cycle
-        maps = self.stroke_maps(values)
-        try:
-            p1 = periodic_state([m.deviation for m in maps])
-        except CycleError:
-            self.check_contact(values)  # the specific reason, if it is missing contact
-            raise
-
-        # Corners as p1 + delta_k, with delta_k accumulated from the strokes' (small) changes, so
-        # that totals which cancel between strokes (the work) keep their relative precision.
-        changes, delta = [], np.zeros_like(p1)
-        for m in maps:
-            change = _matvec(m.deviation, p1 + delta) if m.deviation.any() else None  # None: frozen
-            changes.append(change)
-            if change is not None:
-                delta = delta + change
-        changes = _rebalanced(maps, changes)
-        deltas, delta = [], 0.0 * p1
-        for change in changes:
-            deltas.append(delta)
-            if change is not None:
-                delta = delta + change
-        working = [(m.work, d) for m, d in zip(maps, deltas) if m.work.any()]
-        work = (_dot(sum(w for w, _ in working), p1) + sum(_dot(w, d) for w, d in working)
-                if working else np.zeros(p1.shape[:-1])[()])
-        heat = {res.name: 0.0 for res in cycle.reservoirs}
-        stroke_heat = []
-        for m, d, change in zip(maps, deltas, changes):
-            if m.energies is not None and change is not None and len(m.heat) == 1:
-                q = {r: _dot(m.energies, change) for r in m.heat}
-            else:
-                q = {r: _dot(h, p1 + d) for r, h in m.heat.items()}
-            for r, v in q.items():
-                if r not in heat:
-                    raise CycleError(
-                        f"a stroke reports heat from reservoir {r!r}, which is not among the "
-                        f"reservoirs its reservoirs() method lists"
-                    )
-                heat[r] = heat[r] + v
-            stroke_heat.append(q)
-        cycle_time = sum(m.duration for m in maps)
-        batch = np.broadcast_shapes(p1.shape[:-1], np.shape(cycle_time), np.shape(work),
-                                    *(np.shape(q) for q in heat.values()))
-
-        def ledger() -> list[StrokeRecord]:
-            out = []
-            for k, (stroke, m, d) in enumerate(zip(cycle.strokes, maps, deltas)):
-                start_field, end_field = stroke.control_fields
-                p_start = np.clip(p1 + d, 0.0, 1.0)  # rounding must not step outside [0, 1]
-                out.append(StrokeRecord(
-                    name=stroke.name, kind=type(stroke).__name__, duration=m.duration,
-                    heat=stroke_heat[k], work=_dot(m.work, p_start),
-                    populations_start=p_start,
-                    populations_end=np.clip(p1 + d + (changes[k] if changes[k] is not None else 0.0), 0.0, 1.0),
-                    control_start=values[self.parameter(k, start_field)],
-                    control_end=values[self.parameter(k, end_field)],
-                ))
-            return out
-
-        return self.performance(heat=heat, work=work, cycle_time=cycle_time, values=values,
-                                ledger=ledger, batch=batch, method="linear_algebra")
-
     def performance(self, *, heat: Mapping[str, Any], work: Any, cycle_time: Any,
                     values: Mapping[str, Any], ledger: Callable[[], list[StrokeRecord]],
-                    batch: tuple[int, ...], method: str) -> Performance:
+                    batch: tuple[int, ...], method: str, backend: str = "populations") -> Performance:
         """Assemble a natural-unit :class:`Performance`, broadcasting totals to ``batch``."""
         if batch:
             heat = {r: _to_shape(q, batch) for r, q in heat.items()}
@@ -275,5 +245,12 @@ class CycleModel:
             cycle_time = _to_shape(cycle_time, batch)
         temperatures = {r: values[n] for r, n in self._temperature_items}
         return Performance(heat=heat, work=work, cycle_time=cycle_time, temperatures=temperatures,
-                           ledger=ledger, units=False,
-                           control_kind=self.cycle.substance.control_kind, method=method)
+                           ledger=ledger, units=False, control_kind=self.substance.control_kind,
+                           method=method, backend=backend)
+
+
+def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:
+    return value if np.shape(value) == shape else np.broadcast_to(value, shape)
+
+
+__all__ = ["CycleModel", "METHODS", "BACKENDS"]

@@ -19,7 +19,6 @@ A ratio whose denominator is exactly zero is ``inf`` or ``nan``, as IEEE arithme
 
 from __future__ import annotations
 
-import enum
 import math
 from functools import cached_property
 from typing import Any, Callable, Mapping
@@ -27,63 +26,9 @@ from typing import Any, Callable, Mapping
 import attrs
 import numpy as np
 
-from .errors import AnalysisError
-from .units import ENERGY, ENTROPY, ENTROPY_RATE, POWER, TEMPERATURE, TIME, Kind
-
-
-class Mode(str, enum.Enum):
-    """Operating mode of a two-reservoir cycle, from the signs of q_c, q_h and work."""
-
-    REFRIGERATOR = "refrigerator"  #: work in, heat from cold to hot
-    ENGINE = "engine"  #: heat from hot, part to cold, work out
-    HEATER = "heater"  #: work in, heat released into both reservoirs
-    ACCELERATOR = "accelerator"  #: work in, speeds heat flow from hot to cold
-    CONDUCTOR = "conductor"  #: no work, heat flows from hot to cold
-    IDLE = "idle"  #: no energy exchanged
-    UNPHYSICAL = "unphysical"  #: violates the second law (never produced by a correct model)
-
-    def __str__(self) -> str:
-        return self.value
-
-
-#: relative size below which a heat or work counts as zero when classifying the mode
-MODE_TOLERANCE = 1e-12
-
-
-def classify_mode(q_c: Any, q_h: Any, work: Any) -> Any:
-    """Operating mode from the signs of q_c (from cold), q_h (into hot) and work (on substance).
-
-    Returns a :class:`Mode` for scalars, an array of mode names for arrays.
-
-    Examples
-    --------
-    >>> classify_mode(1.0, 3.0, 2.0)
-    <Mode.REFRIGERATOR: 'refrigerator'>
-    >>> classify_mode(-1.0, -3.0, -2.0)
-    <Mode.ENGINE: 'engine'>
-    """
-    q_c, q_h, work = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (q_c, q_h, work)))
-    scale = np.maximum(np.maximum(np.abs(q_c), np.abs(q_h)), np.abs(work))
-    tol = MODE_TOLERANCE * scale
-    pos_c, neg_c = q_c > tol, q_c < -tol
-    pos_h, neg_h = q_h > tol, q_h < -tol
-    pos_w, neg_w = work > tol, work < -tol
-    zero_w = ~pos_w & ~neg_w
-    conditions = [
-        scale == 0,
-        pos_w & pos_c,
-        pos_w & ~pos_c & ~neg_h,
-        pos_w & neg_c & neg_h,
-        neg_w & ~pos_c & neg_h,
-        zero_w & neg_c & neg_h,
-        zero_w & ~neg_c & ~pos_c & ~neg_h & ~pos_h,
-    ]
-    choices = [Mode.IDLE, Mode.REFRIGERATOR, Mode.HEATER, Mode.ACCELERATOR, Mode.ENGINE,
-               Mode.CONDUCTOR, Mode.IDLE]
-    names = np.select(conditions, [m.value for m in choices], default=Mode.UNPHYSICAL.value)
-    if names.ndim == 0:
-        return Mode(str(names))
-    return names
+from ..errors import AnalysisError
+from ..units import ENERGY, ENTROPY, ENTROPY_RATE, POWER, TEMPERATURE, TIME, Kind
+from .modes import Mode, classify_mode
 
 
 def _read_only(array: Any) -> np.ndarray:
@@ -93,7 +38,7 @@ def _read_only(array: Any) -> np.ndarray:
     return view
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class StrokeRecord:
     """One line of the per-stroke ledger.
 
@@ -107,9 +52,15 @@ class StrokeRecord:
     work : float or Quantity
         Work done on the substance during the stroke.
     populations_start, populations_end : ndarray, shape (..., N)
-        Level populations at the stroke's start and end (the cycle's corners).
+        Populations of the eigenstates of ``H`` at the stroke's start and end (the cycle's corners),
+        in the substance's level order.
     control_start, control_end : float or Quantity
         Control value (e.g. the frequency w) at the stroke's start and end.
+    state_start, state_end : ndarray, shape (..., N, N), complex
+        The density matrix at the stroke's start and end, in the natural basis.
+    coherence_start, coherence_end : ndarray
+        l1-norm of coherence, ``sum_{i != j} |rho_ij|`` in the eigenbasis of ``H`` at the stroke's
+        start and end (always 0 on the populations backend).
 
     Evaluation paths produce records in natural units; :attr:`Performance.strokes` gives them the
     record's batch shape and, for a cycle with units, units.
@@ -124,6 +75,10 @@ class StrokeRecord:
     populations_end: np.ndarray = attrs.field(eq=False, converter=_read_only)
     control_start: Any
     control_end: Any
+    state_start: np.ndarray = attrs.field(eq=False, converter=_read_only)
+    state_end: np.ndarray = attrs.field(eq=False, converter=_read_only)
+    coherence_start: Any = 0.0
+    coherence_end: Any = 0.0
 
 
 def _ratio(a: Any, b: Any) -> Any:
@@ -165,25 +120,49 @@ class Performance:
         units: bool = False,
         control_kind: Kind = ENERGY,
         method: str = "",
+        backend: str = "populations",
     ):
         self._heat = heat if type(heat) is dict else dict(heat)
         self._work = work
         self._cycle_time = cycle_time
         self._temperatures = temperatures if type(temperatures) is dict else dict(temperatures)
         self._ledger = ledger
+        self._records: list[Any] = []  # the natural-unit ledger once computed (shared with twins)
         self._units = units
         self._control_kind = control_kind
+        #: "closed_form" or "linear_algebra" (the generic path)
         self.method = method
+        #: "populations" or "density_matrix": the state space the record was computed in
+        self.backend = backend
 
-    def natural(self) -> "Performance":
-        """The same record without units (natural units, hbar = k_B = 1)."""
-        if not self._units:
+    def with_units(self, units: bool) -> "Performance":
+        """The same record with (for a cycle built with units) or without units."""
+        if units == self._units:
             return self
         twin = Performance(heat=self._heat, work=self._work, cycle_time=self._cycle_time,
-                           temperatures=self._temperatures, ledger=self._ledger, units=False,
-                           control_kind=self._control_kind, method=self.method)
+                           temperatures=self._temperatures, ledger=self._ledger, units=units,
+                           control_kind=self._control_kind, method=self.method, backend=self.backend)
+        twin._records = self._records
         twin.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_n_")})
         return twin
+
+    def natural(self) -> "Performance":
+        """The same record without units (natural units, hbar = k_B = 1): the record plugins use."""
+        return self.with_units(False)
+
+    def natural_strokes(self) -> list[StrokeRecord]:
+        """The per-stroke ledger as the evaluation produced it (natural units, unbroadcast)."""
+        if not self._records:
+            self._records.extend(self._ledger())
+        return self._records
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the ledger is a closure over the evaluation: ship the records it computes instead
+        records = tuple(self.natural_strokes())
+        state = dict(heat=self._heat, work=self._work, cycle_time=self._cycle_time,
+                     temperatures=self._temperatures, units=self._units,
+                     control_kind=self._control_kind, method=self.method, backend=self.backend)
+        return (_rebuild_performance, (state, records))
 
     @property
     def has_units(self) -> bool:
@@ -322,8 +301,9 @@ class Performance:
             return value if np.shape(value) == target else np.broadcast_to(value, target)
 
         records = []
-        for d in self._ledger():
+        for d in self.natural_strokes():
             levels = np.shape(d.populations_start)[-1:]
+            matrix = np.shape(d.state_start)[-2:]
             records.append(StrokeRecord(
                 name=d.name, kind=d.kind, duration=self._out(full(d.duration), TIME),
                 heat={r: self._out(full(q), ENERGY) for r, q in d.heat.items()},
@@ -332,6 +312,8 @@ class Performance:
                 populations_end=full(d.populations_end, levels),
                 control_start=self._out(full(d.control_start), self._control_kind),
                 control_end=self._out(full(d.control_end), self._control_kind),
+                state_start=full(d.state_start, matrix), state_end=full(d.state_end, matrix),
+                coherence_start=full(d.coherence_start), coherence_end=full(d.coherence_end),
             ))
         return tuple(records)
 
@@ -348,3 +330,11 @@ class Performance:
             body = f"heat={self.heat}, work={self.work}, cycle_time={self.cycle_time}"
         return f"Performance({body})"
 
+
+def _rebuild_performance(state: dict[str, Any], records: tuple[StrokeRecord, ...]) -> Performance:
+    perf = Performance(ledger=lambda: list(records), **state)
+    perf._records.extend(records)
+    return perf
+
+
+__all__ = ["Performance", "StrokeRecord", "Mode", "classify_mode"]

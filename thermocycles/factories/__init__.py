@@ -1,4 +1,4 @@
-"""Ready-made cycles."""
+"""Ready-made cycles (factories that assemble components into a Cycle)."""
 
 from .otto import quantum_otto_cycle, quantum_otto_refrigerator
 

@@ -6,12 +6,12 @@ from typing import Any
 
 import numpy as np
 
-from ..cycle import Cycle
 from ..errors import ParameterError
-from ..reservoirs import Reservoir
-from ..strokes import Isochore, QuantumAdiabat
-from ..substances import TwoLevelSubstance
-from ..values import Parameter
+from ..spec.cycle import Cycle
+from ..spec.reservoirs import Reservoir
+from ..spec.strokes import Isochore, QuantumAdiabat
+from ..spec.substances import TwoLevelSubstance
+from ..spec.values import Parameter
 
 
 def quantum_otto_cycle(*, T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any, w_a: Any, w_b: Any,

@@ -6,15 +6,14 @@ from typing import Any
 
 import attrs
 
-from .errors import CycleError, ParameterError
-from .model import CycleModel
+from ..core.model import CycleModel
+from ..core.performance import Performance
+from ..errors import CycleError, ParameterError
 from .parameters import ParameterSpec, build_parameter_table
-from .performance import Performance
 from .reservoirs import Reservoir
-from .strokes import Stroke
-from .substances import Substance
-from .units import DIMENSIONLESS
-from .values import Parameter, check_unit_mode, component_label, value_specs
+from .strokes.base import Stroke
+from .substances.base import Substance
+from .values import Parameter, check_unit_mode, value_specs
 
 
 def _is_substance(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
@@ -42,6 +41,11 @@ def _are_strokes(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     for k, stroke in enumerate(value):
         if not isinstance(stroke, Stroke):
             raise CycleError(f"Cycle.strokes[{k}] must be a Stroke (Isochore, QuantumAdiabat, ...); got {stroke!r}")
+        if not (stroke.describes_evolution() or stroke.has_population_map()):
+            raise CycleError(
+                f"Cycle.strokes[{k}]: {type(stroke).__name__} implements neither evolution(ctx) (its "
+                f"physics through the context: ctx.relax, ctx.follow, ctx.drive) nor "
+                f"population_map(ctx) (a LinearMap on the populations)")
     names = [s.name for s in value]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -86,12 +90,17 @@ class Cycle:
     strokes: tuple[Stroke, ...] = attrs.field(converter=_as_strokes, validator=_are_strokes)
     _reservoirs: tuple[Reservoir, ...] = attrs.field(init=False, eq=False, repr=False)
     _has_units: bool = attrs.field(init=False, eq=False, repr=False)
-    _model: CycleModel = attrs.field(init=False, eq=False, repr=False)
+    _table: tuple[dict[str, ParameterSpec], dict[tuple[Any, str], str]] = attrs.field(
+        init=False, eq=False, repr=False)
+    _compiled: list[CycleModel] = attrs.field(init=False, eq=False, repr=False, factory=list)
 
     def __attrs_post_init__(self) -> None:
         reservoirs: dict[str, Reservoir] = {}
         for stroke in self.strokes:
             for res in stroke.reservoirs():
+                if not isinstance(res, Reservoir):
+                    raise CycleError(f"{type(stroke).__name__} {stroke.name!r}.reservoirs() must return "
+                                     f"Reservoir objects; got {res!r}")
                 seen = reservoirs.setdefault(res.name, res)
                 if seen is not res and seen != res:
                     raise CycleError(
@@ -101,12 +110,13 @@ class Cycle:
         object.__setattr__(self, "_reservoirs", tuple(reservoirs.values()))
         items = []
         for comp in (self.substance, *reservoirs.values(), *self.strokes):
-            label = component_label(comp)
-            items += [(f"{label}.{f}", getattr(comp, f)) for f, spec in value_specs(type(comp))
-                      if spec.kind is not DIMENSIONLESS]
+            items += comp.unit_items()
         object.__setattr__(self, "_has_units", bool(check_unit_mode("Cycle", items)))
-        specs, binding = build_parameter_table(self.substance, self._reservoirs, self.strokes)
-        object.__setattr__(self, "_model", CycleModel(self, specs, binding))
+        object.__setattr__(self, "_table", build_parameter_table(self.substance, self._reservoirs, self.strokes))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a cycle is its specification: rebuild (and revalidate) it, never ship a compiled model
+        return (_rebuild, (self.substance, self.strokes))
 
     @property
     def reservoirs(self) -> tuple[Reservoir, ...]:
@@ -120,34 +130,44 @@ class Cycle:
 
     @property
     def model(self) -> CycleModel:
-        """The unit-free core (natural-unit parameters and evaluation) of this cycle."""
-        return self._model
+        """The unit-free core of this cycle (compiled on first use; it does not refer back to the
+        cycle)."""
+        if not self._compiled:
+            specs, binding = self._table
+            self._compiled.append(CycleModel(self.substance, self.strokes, self._reservoirs, specs, binding,
+                                             has_units=self._has_units))
+        return self._compiled[0]
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
         """Names of the cycle's parameters."""
-        return self._model.names
+        return tuple(self._table[0])
 
     @property
     def parameters(self) -> dict[str, Any]:
         """Parameter values as given (quantities or plain numbers), by name."""
-        return {name: spec.value for name, spec in self._model.specs.items()}
+        return {name: spec.value for name, spec in self._table[0].items()}
 
     @property
     def parameter_specs(self) -> dict[str, ParameterSpec]:
         """Kind, value, natural value and uses of each parameter."""
-        return dict(self._model.specs)
+        return dict(self._table[0])
 
-    def performance(self, method: str = "auto") -> Performance:
+    def performance(self, method: str = "auto", backend: str = "auto") -> Performance:
         """Performance in the periodic steady state.
 
         Parameters
         ----------
         method : {"auto", "closed_form", "linear_algebra"}
             "auto" uses a closed form where one applies (the two-level Otto cycle), else the
-            generic linear-algebra path. Both give the same numbers to round-off.
+            generic path (stroke maps and one direct solve for the periodic state). Both give the
+            same numbers to round-off.
+        backend : {"auto", "populations", "density_matrix"}
+            State space of the generic path: level populations (exact when the substance's
+            Hamiltonians commute) or the density matrix. "auto" takes populations when the
+            substance commutes and every stroke serves it, the density matrix otherwise.
         """
-        return self._model.evaluate(method=method, units=True)
+        return self.model.evaluate(method=method, backend=backend, units=True)
 
     def with_parameters(self, **values: Any) -> "Cycle":
         """A new cycle with some parameters changed (every field that shares them changes).
@@ -160,8 +180,8 @@ class Cycle:
         >>> fridge.with_parameters(w_a=1.5).parameters["w_a"]
         1.5
         """
-        self._model.values(values)  # checks the names
-        binding = self._model.binding
+        self.model.values(values)  # checks the names
+        binding = self._table[1]
 
         def evolve(component: Any, owner: tuple, **extra: Any) -> Any:
             changes = dict(extra)
@@ -192,3 +212,7 @@ class Cycle:
                         extra[f.name.lstrip("_")] = new
             strokes.append(evolve(stroke, ("stroke", k), **extra))
         return Cycle(substance=evolve(self.substance, ("substance",)), strokes=strokes)
+
+
+def _rebuild(substance: Substance, strokes: tuple[Stroke, ...]) -> Cycle:
+    return Cycle(substance=substance, strokes=strokes)

@@ -23,8 +23,8 @@ from typing import Any, Hashable, Sequence
 import attrs
 import numpy as np
 
-from .errors import CycleError, DimensionError
-from .units import Kind
+from ..errors import CycleError, DimensionError
+from ..units import Kind
 from .values import (NONNEGATIVE, POSITIVE, Parameter, check_constraint, component_label,
                      describe_value, natural_value, value_specs)
 

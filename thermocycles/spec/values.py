@@ -17,8 +17,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .errors import DimensionError, ParameterError
-from .units import DIMENSIONLESS, Kind, is_quantity, to_natural
+from ..errors import DimensionError, ParameterError
+from ..units import DIMENSIONLESS, Kind, is_quantity, to_natural
 
 _META_KEY = "thermocycles"
 
@@ -87,7 +87,7 @@ def values_equal(a: Any, b: Any) -> bool:
 _value_eq = attrs.cmp_using(eq=values_equal)
 
 
-def _check_identifier(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+def check_identifier(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     if not isinstance(value, str) or not value.isidentifier() or keyword.iskeyword(value):
         raise ParameterError(
             f"{type(instance).__name__}.{attribute.name} must be a Python identifier "
@@ -115,7 +115,7 @@ class Parameter:
     'w_a'
     """
 
-    name: str = attrs.field(validator=_check_identifier)
+    name: str = attrs.field(validator=check_identifier)
     value: Any = attrs.field(converter=_normalize, eq=_value_eq, hash=False)
 
 
@@ -247,6 +247,13 @@ def uses_units(raw: Any) -> bool:
     return is_quantity(raw)
 
 
+def is_plain_zero(raw: Any) -> bool:
+    """True for a plain (unit-free) exact zero: zero in every unit, so it may sit in a cycle with units."""
+    if isinstance(raw, Parameter):
+        raw = raw.value
+    return type(raw) is float and raw == 0.0
+
+
 def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
     """Check that values are all quantities or all plain numbers; return which (None if no items).
 
@@ -257,6 +264,7 @@ def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
     items : list of (str, value)
         ``(field description, raw value)`` pairs.
     """
+    items = [(where, raw) for where, raw in items if not is_plain_zero(raw)]
     with_units = [where for where, raw in items if uses_units(raw)]
     plain = [where for where, raw in items if not uses_units(raw)]
     if with_units and plain:
@@ -287,16 +295,20 @@ class Component:
 
     def __attrs_post_init__(self) -> None:
         cls = component_label(self)
-        items = []
         for name, spec in value_specs(type(self)):
             raw = getattr(self, name)
             where = f"{cls}.{name}"
             natural = natural_value(raw, spec.kind, where)
             if spec.kind is not None:
                 check_constraint(natural, spec.constraint, where, raw)
-            if spec.kind is not DIMENSIONLESS:  # the same plain number with or without units
-                items.append((where, raw))
-        check_unit_mode(cls, items)
+        check_unit_mode(cls, self.unit_items())
+
+    def unit_items(self) -> list[tuple[str, Any]]:
+        """``(field description, raw value)`` of the values that must all carry units or none
+        (dimensionless fields are the same with or without units, so they are left out)."""
+        cls = component_label(self)
+        return [(f"{cls}.{name}", getattr(self, name)) for name, spec in value_specs(type(self))
+                if spec.kind is not DIMENSIONLESS]
 
     def numeric_fields(self) -> dict[str, Any]:
         """The raw values of the numeric fields, by field name."""

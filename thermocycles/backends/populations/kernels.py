@@ -1,74 +1,34 @@
-"""Unit-free kernels of the population dynamics: rate matrices, stroke maps, periodic states.
+"""Numerical kernels of the population dynamics, on plain floats in natural units.
 
-Everything here works on plain floats and ndarrays in natural units (hbar = k_B = 1) and
-broadcasts over leading "batch" axes: energies have shape ``(..., N)``, rate matrices and maps
-``(..., N, N)``. Populations are column vectors ``p`` with ``dp/dt = R p``; ``R[..., j, i]`` is the
-rate of the jump i -> j, so every column of ``R`` sums to zero.
+Populations are column vectors ``p`` with ``dp/dt = R p``; ``R[..., j, i]`` is the rate of the jump
+``i -> j`` and every column of ``R`` sums to zero. Everything broadcasts over leading batch axes:
+energies have shape ``(..., N)``, rate matrices and maps ``(..., N, N)``.
 
-Sign convention (the one used everywhere in thermocycles): heat and work are energy flowing
-*into the working substance*. On a stroke, the heat from a reservoir and the work are linear in
-the populations at the stroke's start, so a stroke is fully described by a :class:`StrokeMap`.
+Two properties are kept throughout, because the populations of a cold substance span hundreds of
+orders of magnitude (``exp(-beta w)`` at ``beta w = 700``):
+
+* transition probabilities (off-diagonal entries of a stroke map) are computed without subtraction
+  where the rates span more than three orders of magnitude (uniformisation: a series of nonnegative
+  terms), and each diagonal entry of a deviation ``M - I`` is minus its column's off-diagonal sum;
+* stationary states and the periodic state come from Grassmann-Taksar-Heyman elimination, which
+  uses only the off-diagonal entries and never subtracts: every population keeps its relative
+  precision, however small.
 """
 
 from __future__ import annotations
 
 from typing import Mapping
 
-import attrs
 import numpy as np
 import scipy.linalg
 import scipy.special
-from scipy.special import expit, log_softmax
 
-from .errors import CycleError
-
-
-def thermal_populations(energies: np.ndarray, beta: np.ndarray) -> np.ndarray:
-    """Gibbs populations ``exp(-beta eps_i) / Z`` along the last axis (stable for any beta*eps).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> thermal_populations(np.array([1.0, 2.0]), 1.0).round(6)
-    array([0.731059, 0.268941])
-    """
-    beta = np.asarray(beta, dtype=float)[..., None]
-    return np.exp(log_softmax(-beta * np.asarray(energies, dtype=float), axis=-1))
-
-
-def tanh_rate_matrix(energies: np.ndarray, beta: np.ndarray, gamma: np.ndarray) -> np.ndarray:
-    """Detailed-balance rate matrix with ``k_{i->j} = gamma (1 + tanh(beta (eps_i - eps_j) / 2))``.
-
-    For two levels (w, 2w) this is the paper's model: ``k_down = gamma (1 + tanh(beta w/2))``,
-    ``k_up = gamma (1 - tanh(beta w/2))``. ``1 + tanh(z/2)`` is evaluated as ``2 expit(z)``, which
-    keeps exponentially small upward rates instead of rounding them to zero.
-
-    Parameters
-    ----------
-    energies : ndarray, shape (..., N)
-        Level energies.
-    beta, gamma : ndarray, broadcastable to the batch shape
-        Inverse temperature and coupling rate of the reservoir.
-
-    Returns
-    -------
-    ndarray, shape (..., N, N)
-        ``R[..., j, i]`` = rate of i -> j; columns sum to zero.
-    """
-    eps = np.asarray(energies, dtype=float)
-    beta = np.asarray(beta, dtype=float)[..., None, None]
-    gamma = np.asarray(gamma, dtype=float)[..., None, None]
-    gap = eps[..., None, :] - eps[..., :, None]  # gap[j, i] = eps_i - eps_j
-    rates = 2.0 * gamma * expit(beta * gap)
-    # the diagonal of `rates` is gamma (gap 0); subtracting the full column sums on the diagonal
-    # leaves minus the off-diagonal sums, as generator_from_rates would
-    return rates - _eye(rates.shape[-1]) * rates.sum(axis=-2)[..., None, :]
+from ...errors import CycleError
 
 
 def generator_from_rates(rates: np.ndarray) -> np.ndarray:
-    """Rate matrix (generator) from jump rates ``rates[..., j, i]`` (i -> j): the diagonal is set so
-    that every column sums to zero (whatever it held). For user-defined reservoirs; also used to
-    rebuild a map's deviation from its off-diagonal transition probabilities.
+    """Rate matrix from jump rates ``rates[..., j, i]`` (i -> j): the diagonal is set so that every
+    column sums to zero (whatever it held).
 
     Examples
     --------
@@ -76,103 +36,52 @@ def generator_from_rates(rates: np.ndarray) -> np.ndarray:
     array([[-1.,  3.],
            [ 1., -3.]])
     """
-    eye = _eye(rates.shape[-1])
+    eye = eye_matrix(rates.shape[-1])
     rates = rates * (1.0 - eye)
     return rates - eye * rates.sum(axis=-2)[..., None, :]
 
 
-@attrs.frozen
-class StrokeMap:
-    """What a stroke does to the populations, and the energy it exchanges, as linear maps.
-
-    Attributes
-    ----------
-    deviation : ndarray, shape (..., N, N)
-        ``M - I``, where ``p_end = M p_start``. Kept instead of ``M`` so that short strokes lose no
-        digits to cancellation.
-    heat : dict of str to ndarray, shape (..., N)
-        For each reservoir touched, the row vector ``h`` with heat into the substance ``h @ p_start``.
-    work : ndarray, shape (..., N)
-        Row vector ``w``: work done on the substance is ``w @ p_start``.
-    duration : ndarray
-        Duration of the stroke.
-    energies : ndarray, shape (..., N), optional
-        For a stroke at fixed level energies in contact with one reservoir: the energies, so that
-        its heat is ``energies @ (change of populations)``. The cycle then may take that change
-        from the other strokes (they sum to zero over a cycle), which keeps a strongly relaxing
-        stroke's heat accurate next to a much weaker one. Set by :func:`relaxation_map`.
-    """
-
-    deviation: np.ndarray
-    heat: Mapping[str, np.ndarray]
-    work: np.ndarray
-    duration: np.ndarray
-    energies: np.ndarray | None = None
-
-    @property
-    def matrix(self) -> np.ndarray:
-        """The population map ``M``."""
-        return self.deviation + _eye(self.deviation.shape[-1])
+def energy_change_row(energies: np.ndarray, deviation: np.ndarray) -> np.ndarray:
+    """The row ``h`` with ``h @ p = energies @ (deviation @ p)``, as ``h_j = sum_i (E_i - E_j) D_ij``:
+    the columns of a deviation sum to zero, so the diagonal drops out and no large terms cancel."""
+    gaps = np.asarray(energies)[..., :, None] - np.asarray(energies)[..., None, :]  # [i, j] = E_i - E_j
+    return (gaps * deviation).sum(axis=-2)
 
 
-def frozen_populations_map(work: np.ndarray, duration: np.ndarray) -> StrokeMap:
-    """Map of a stroke that leaves the populations unchanged and does work ``work @ p``."""
-    work = np.asarray(work, dtype=float)
-    n = work.shape[-1]
-    return StrokeMap(
-        deviation=np.zeros(work.shape[:-1] + (n, n)),
-        heat={},
-        work=work,
-        duration=np.asarray(duration, dtype=float)[()],
-    )
-
-
-def relaxation_map(
-    energies: np.ndarray, rates: Mapping[str, np.ndarray], duration: np.ndarray
-) -> StrokeMap:
-    """Map of a stroke at fixed energies in contact with one or more reservoirs.
+def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
+               duration: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
+    """Deviation ``exp(R tau) - I`` and heat rows of a contact at fixed energies.
 
     With ``R = sum_r R_r``, ``P = exp(R tau)`` and ``Phi = int_0^tau exp(R t) dt``, the deviation is
-    ``P - I`` and the heat from reservoir r is ``eps @ R_r @ Phi @ p_start``. The off-diagonal
-    transition probabilities are what carries the physics; each diagonal entry of the deviation is
-    set to minus the sum of its column's off-diagonal entries (probability conservation), which is
-    exact and subtraction-free.
+    ``P - I`` and the heat from reservoir r is ``E @ R_r @ Phi @ p_start`` (one reservoir:
+    ``E @ (P - I) @ p_start``). Where the rates span more than three orders of magnitude, P and Phi
+    come from uniformisation and doubling (every term nonnegative); otherwise from matrix
+    exponentials: short strokes (``|R tau| < 1``) through ``exp([[R tau, tau I], [0, 0]])``, long
+    ones (spectral gap x tau > 36) as the stationary projector, and with several reservoirs
+    ``Phi = tau Pi + R# (P - I)``, ``R#`` the group inverse.
 
-    Where the rates span more than three orders of magnitude (populations that differ by
-    ``e^(beta Delta eps)``, e.g. beta w > 7), P and Phi come from a subtraction-free computation:
-    uniformisation ``exp(R h) = sum_k e^-x x^k/k! P^k`` (``P = I + R/q``, nonnegative,
-    ``x = q h <= 1/2``), ``Phi(h) = (1/q) sum_k gammainc(k+1, x) P^k``, then doubling
-    (``Phi(2h) = Phi(h) + exp(R h) Phi(h)``, ``exp(2Rh) = exp(Rh)^2``). Every term is nonnegative, so
-    exponentially small transition probabilities keep their relative precision. Otherwise, faster:
-
-    * short strokes (``|R tau| < 1``): P and Phi from one matrix exponential of
-      ``[[R tau, tau I], [0, 0]]``, deviation ``R Phi``;
-    * long strokes (spectral gap times tau > 36): ``P = pi 1^T`` exactly;
-    * in between: ``P = expm(R tau)``; with several reservoirs
-      ``Phi = tau Pi + R# (P - I)``, ``R# = (R - Pi)^-1 + Pi`` (group inverse).
-
-    Parameters
-    ----------
-    energies : ndarray, shape (..., N)
-    rates : dict of str to ndarray, shape (..., N, N)
-        Rate matrix contributed by each reservoir.
-    duration : ndarray
-        Contact time.
+    Returns
+    -------
+    deviation : ndarray, shape (..., N, N)
+    heat : dict of str to ndarray, shape (..., N)
+    integral : ndarray, shape (..., N, N), or None
+        Phi, with several reservoirs (None with one).
     """
     eps = np.asarray(energies, dtype=float)
     tau = np.asarray(duration, dtype=float)
     names = list(rates)
     total = rates[names[0]] if len(names) == 1 else sum(rates[name] for name in names)
     n = total.shape[-1]
+    if n == 2:
+        return _relaxation_two_levels(eps, rates, total, tau)
     if len(names) == 1 and total.ndim == 2 and tau.ndim == 0 and eps.ndim == 1:
         # one unbatched stroke with one reservoir: the common case, without batch bookkeeping
         off = total.reshape(-1)[_off_diagonal(n)]
         generator = total * tau
         norm = -2.0 * generator.diagonal().min()
         if off.min() >= 1e-3 * off.max() and 1.0 <= norm < 36.0:
-            deviation = scipy.linalg.expm(generator) - _eye(n)
-            return StrokeMap(deviation=deviation, heat={names[0]: eps @ deviation},
-                             work=np.zeros(n), duration=tau[()], energies=eps)
+            deviation = scipy.linalg.expm(generator) - eye_matrix(n)
+            return deviation, {names[0]: energy_change_row(eps, deviation)}, None
     batch = np.broadcast_shapes(total.shape[:-2], tau.shape, eps.shape[:-1])
     R = _shaped(total, batch + (n, n)).reshape(-1, n, n)
     t = _shaped(tau, batch).reshape(-1)
@@ -191,27 +100,45 @@ def relaxation_map(
         for mask, propagate in ((~wide, _propagate_fast), (wide, _propagate_exact)):
             if mask.any():
                 dev_m, phi_m = propagate(R[mask], t[mask], several)
-                # each diagonal entry: minus its column's off-diagonal sum (exact, subtraction-free)
-                deviation[mask] = generator_from_rates(dev_m)
+                deviation[mask] = dev_m
                 if several:
                     integral[mask] = phi_m
-    deviation = deviation.reshape(batch + (n, n))
-
-    eps_b = _shaped(eps, batch + (n,))[..., None, :]
+    # each diagonal entry: minus its column's off-diagonal sum (exact, subtraction-free)
+    deviation = generator_from_rates(deviation).reshape(batch + (n, n))
+    eps_b = _shaped(eps, batch + (n,))
     if several:
         integral = integral.reshape(batch + (n, n))
-        heat = {name: (eps_b @ (rates[name] @ integral))[..., 0, :] for name in names}
-    else:
-        heat = {names[0]: (eps_b @ deviation)[..., 0, :]}
-    return StrokeMap(deviation=deviation, heat=heat, work=np.zeros(batch + (n,)),
-                     duration=_shaped(tau, batch)[()],
-                     energies=None if several else eps_b[..., 0, :])
+        heat = {name: (energy_change_row(eps_b, _shaped(rates[name], batch + (n, n)))[..., None, :]
+                       @ integral)[..., 0, :] for name in names}
+        return deviation, heat, integral
+    return deviation, {names[0]: energy_change_row(eps_b, deviation)}, None
+
+
+def _relaxation_two_levels(eps: np.ndarray, rates: Mapping[str, np.ndarray], total: np.ndarray,
+                           tau: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None]:
+    """Two levels in closed form: with ``s = k_01 + k_10``, ``exp(R tau) - I = R (1 - e^(-s tau)) / s``
+    and ``Phi = tau I + R (s tau - 1 + e^(-s tau)) / s^2``; subtraction-free, any rates."""
+    s = total[..., 0, 1] + total[..., 1, 0]
+    x = s * tau
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(s > 0, -np.expm1(-x) / s, tau)
+    deviation = total * factor[..., None, None]
+    if len(rates) == 1:
+        (name,) = rates
+        return deviation, {name: energy_change_row(eps, deviation)}, None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        small = np.abs(x) < 1e-3
+        series = 0.5 - x / 6.0 + x * x / 24.0 - x * x * x / 120.0
+        second = np.where(small, series, (x + np.expm1(-x)) / np.where(small, 1.0, x * x)) * tau * tau
+    integral = tau[..., None, None] * eye_matrix(2) + total * second[..., None, None]
+    heat = {name: (energy_change_row(eps, r)[..., None, :] @ integral)[..., 0, :] for name, r in rates.items()}
+    return deviation, heat, integral
 
 
 def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Deviation (and Phi) of a flat batch of strokes by matrix exponentials (rates of one order)."""
     n = R.shape[-1]
-    eye = _eye(n)
+    eye = eye_matrix(n)
     generator = R * t[:, None, None]
     norm = -2 * np.diagonal(generator, axis1=-2, axis2=-1).min(axis=-1)  # |R tau|_1 = 2 max exit
     short = norm < 1.0
@@ -249,7 +176,7 @@ def _propagate_exact(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.nd
     """Deviation (and Phi) by uniformisation and doubling: subtraction-free, so transition
     probabilities keep relative precision however small they are."""
     n = R.shape[-1]
-    eye = _eye(n)
+    eye = eye_matrix(n)
     off = R * (1.0 - eye)
     exit_rates = off.sum(axis=-2)  # per column: total rate out of each level
     q = exit_rates.max(axis=-1)
@@ -283,10 +210,6 @@ def _propagate_exact(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.nd
     return M - eye, phi
 
 
-def _shaped(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    return array if array.shape == shape else np.broadcast_to(array, shape)
-
-
 def stationary_state(generator: np.ndarray) -> np.ndarray:
     """Stationary populations ``pi`` of rate matrices (``R pi = 0``, ``sum pi = 1``), batched.
 
@@ -294,7 +217,7 @@ def stationary_state(generator: np.ndarray) -> np.ndarray:
     subtracted, so every population keeps its relative precision (and none comes out negative),
     however small. Returns NaN where the stationary state is not unique.
     """
-    K = np.array(generator, dtype=float) * (1.0 - _eye(np.shape(generator)[-1]))
+    K = np.array(generator, dtype=float) * (1.0 - eye_matrix(np.shape(generator)[-1]))
     n = K.shape[-1]
     if n == 2:  # elimination reduces to the ratio of the two rates
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -312,6 +235,10 @@ def stationary_state(generator: np.ndarray) -> np.ndarray:
         return pi / pi.sum(axis=-1, keepdims=True)
 
 
+def _shaped(array: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    return array if array.shape == shape else np.broadcast_to(array, shape)
+
+
 _EYES: dict[int, np.ndarray] = {}
 _OFF: dict[int, np.ndarray] = {}
 
@@ -323,7 +250,8 @@ def _off_diagonal(n: int) -> np.ndarray:
     return mask
 
 
-def _eye(n: int) -> np.ndarray:
+def eye_matrix(n: int) -> np.ndarray:
+    """A cached, read-only identity matrix."""
     eye = _EYES.get(n)
     if eye is None:
         eye = _EYES[n] = np.eye(n)
@@ -331,35 +259,63 @@ def _eye(n: int) -> np.ndarray:
     return eye
 
 
-def periodic_state(deviations: list[np.ndarray]) -> np.ndarray:
-    """Populations ``p`` with ``M p = p``, ``sum p = 1``, for the one-cycle map ``M`` of strokes
-    with maps ``I + A_k`` (``deviations = [A_1, ..., A_n]``, applied in order): one direct solve.
-
-    M's off-diagonal entries (sums of products of nonnegative numbers) keep their relative
-    precision; its stationary state is found by subtraction-free elimination (as in
-    :func:`stationary_state`), so small populations are resolved relatively, and fast cycles
-    (M close to I) lose nothing to cancellation.
-
-    Raises
-    ------
-    CycleError
-        If the periodic state is not unique (e.g. no stroke couples the substance to a reservoir).
-    """
+def stochastic_product(deviations: list[np.ndarray]) -> np.ndarray:
+    """``prod_k (I + D_k)`` (later maps on the left); products of nonnegative matrices, so the
+    off-diagonal entries keep their relative precision."""
     total = None
     for dev in deviations:
         dev = np.asarray(dev, dtype=float)
         if total is not None and not dev.any():  # an identity map (e.g. an adiabat)
             continue
-        step = dev + _eye(dev.shape[-1])
+        step = dev + eye_matrix(dev.shape[-1])
         total = step if total is None else step @ total
-    p = stationary_state(total)
-    ok = np.isfinite(p).all(axis=-1) & (p.min(axis=-1) >= 0)
-    if not np.all(ok) or p.shape[-1] == 0:
-        bad = np.argwhere(~ok)[0] if np.ndim(ok) else ()
-        at = f" at element {tuple(int(i) for i in bad)}" if np.ndim(ok) else ""
+    return total
+
+
+def gth_solve(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """``d`` with ``(I - M) d = rhs`` and ``sum d = 0``, for a stochastic matrix M (only its
+    off-diagonal entries are read) and ``sum rhs = 0``: Grassmann-Taksar-Heyman elimination with a
+    right-hand side.
+
+    States are eliminated from the last to the first; in the chain censored on the states below k,
+    ``d_k = (b_k + sum_{j<k} K_kj d_j) / out_k`` with ``out_k`` the rate from k to the states below,
+    and the updates ``K_ij += K_ik K_kj / out_k``, ``b_i += K_ik b_k / out_k`` add nonnegative
+    multiples: the matrix part is subtraction-free, so the solution is as precise as ``rhs`` (a
+    difference of nearly equal states near reversibility stays relatively precise). ``d_0`` then
+    follows from ``sum d = 0``.
+
+    Raises
+    ------
+    CycleError
+        If M has no unique stationary state (some ``out_k = 0``).
+    """
+    K = np.array(matrix, dtype=float) * (1.0 - eye_matrix(np.shape(matrix)[-1]))
+    b = np.array(np.broadcast_to(rhs, K.shape[:-1]), dtype=float)
+    n = K.shape[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if n == 2:
+            d1 = b[..., 1] / (K[..., 0, 1] + K[..., 1, 0])
+            d = np.stack([-d1, d1], axis=-1)
+        else:
+            out = np.empty(K.shape[:-1])
+            for k in range(n - 1, 0, -1):
+                out[..., k] = K[..., :k, k].sum(axis=-1)
+                weight = K[..., :k, k] / out[..., k, None]
+                K[..., :k, :k] += weight[..., :, None] * K[..., k, :k][..., None, :]
+                b[..., :k] += weight * b[..., k, None]
+            alpha = np.zeros(K.shape[:-1])  # d_k = alpha_k + beta_k d_0
+            beta = np.zeros(K.shape[:-1])
+            beta[..., 0] = 1.0
+            for k in range(1, n):
+                alpha[..., k] = (b[..., k] + (K[..., k, :k] * alpha[..., :k]).sum(axis=-1)) / out[..., k]
+                beta[..., k] = (K[..., k, :k] * beta[..., :k]).sum(axis=-1) / out[..., k]
+            d0 = -alpha.sum(axis=-1) / beta.sum(axis=-1)
+            d = alpha + beta * d0[..., None]
+    if not np.isfinite(d).all():
+        bad = np.argwhere(~np.isfinite(d).all(axis=-1))[0] if d.ndim > 1 else ()
+        at = f" at element {tuple(int(i) for i in bad)}" if d.ndim > 1 else ""
         raise CycleError(
             f"the cycle has no unique periodic steady state{at}: the one-cycle map does not relax "
             f"the populations to a single fixed point (does every level connect to a reservoir on "
-            f"some stroke, with a non-zero contact time?)"
-        )
-    return p
+            f"some stroke, with a non-zero contact time?)")
+    return d

@@ -1,0 +1,1 @@
+"""Plugins that work on any assembled cycle: the Optimizer and the IrreversibleAnalysis."""

@@ -1,0 +1,386 @@
+"""The density-matrix backend: the state is the density matrix, as N^2 real coordinates.
+
+Contacts follow the Davies master equation in the eigenbasis of ``H(control)`` (:mod:`.davies`);
+finite-time isolated strokes the Schroedinger-von Neumann equation under ``H(w(t))``
+(:mod:`.unitary`); ideal adiabats carry the populations of the instantaneous eigenstates over.
+Every map is computed in the eigenbasis where it is simplest and rotated to the natural basis
+(:mod:`.basis`), so that all strokes act on one state vector.
+
+For a commuting substance the populations block of every map is the populations backend's own
+(same kernels), contacts never mix populations with coherences, and the periodic solve uses the
+same subtraction-free elimination: both backends then agree to round-off.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import scipy.linalg
+
+from ...core.context import Schedule, StrokeContext
+from ...core.linear_map import LinearMap, Reference, ThermalLabel
+from ...core.stable import gibbs, gibbs_difference
+from ...errors import CycleError, ParameterError
+from ...spec.strokes import schedules
+from ..base import Backend, Corner, label
+from ..populations import kernels
+from ..populations.backend import stationary
+from ..rates import contacts, weighted_rates
+from . import basis, davies
+from .unitary import commuting_phases, magnus_deviation
+
+#: two eigenbases are one where every column matches up to a phase to this tolerance
+SAME_BASIS_TOLERANCE = 1e-12
+
+
+def _expand(values: Mapping[str, Any], extra: int) -> dict[str, Any]:
+    """Substance values with ``extra`` trailing axes, to broadcast against controls with step axes."""
+    return {k: np.asarray(v)[(...,) + (None,) * extra] for k, v in values.items()}
+
+
+def _block_diagonal(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    batch = np.broadcast_shapes(first.shape[:-2], second.shape[:-2])
+    n1, n2 = first.shape[-1], second.shape[-1]
+    out = np.zeros(batch + (n1 + n2, n1 + n2))
+    out[..., :n1, :n1] = first
+    out[..., n1:, n1:] = second
+    return out
+
+
+def _rotate(rotation: np.ndarray | None, deviation: np.ndarray) -> np.ndarray:
+    return deviation if rotation is None else rotation @ deviation @ np.swapaxes(rotation, -1, -2)
+
+
+def _rotate_row(rotation: np.ndarray | None, row: np.ndarray) -> np.ndarray:
+    return row if rotation is None else (row[..., None, :] @ np.swapaxes(rotation, -1, -2))[..., 0, :]
+
+
+def _rotate_vector(rotation: np.ndarray | None, vector: np.ndarray) -> np.ndarray:
+    return vector if rotation is None else (rotation @ vector[..., None])[..., 0]
+
+
+def same_basis(first: np.ndarray | None, second: np.ndarray | None) -> Any:
+    """Where two eigenbases are one (columns equal up to phases), per batch element."""
+    if first is None and second is None:
+        return True
+    n = (first if first is not None else second).shape[-1]
+    a = np.eye(n) if first is None else first
+    b = np.eye(n) if second is None else second
+    overlap = np.abs(np.diagonal(np.conj(np.swapaxes(a, -1, -2)) @ b, axis1=-2, axis2=-1))
+    return np.all(np.abs(overlap - 1.0) <= SAME_BASIS_TOLERANCE, axis=-1)
+
+
+def embed(populations: np.ndarray, vectors: np.ndarray | None) -> np.ndarray:
+    """Coordinates of ``sum_k p_k |v_k><v_k|``."""
+    n = populations.shape[-1]
+    rows = basis.population_rows(vectors, n)
+    return (np.swapaxes(rows, -1, -2) @ populations[..., None])[..., 0]
+
+
+class DensityMatrixContext(StrokeContext):
+    """Stroke context of the density-matrix backend (natural units, batched)."""
+
+    backend = "density_matrix"
+
+    def __init__(self, own: Mapping[str, Any], substance: Any, substance_values: Mapping[str, Any],
+                 reservoir_values: Mapping[str, Mapping[str, Any]], where: str):
+        super().__init__(own, substance.n_levels)
+        self._substance = substance
+        self._values = substance_values
+        self._reservoir_values = reservoir_values
+        self._where = where
+
+    def _eigen(self, control: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        energies, vectors = self._substance.eigensystem(control, self._values)
+        return np.asarray(energies, dtype=float), vectors
+
+    # -- contact ---------------------------------------------------------------------------------
+    def relax(self, control: Any, duration: Any, reservoirs: Sequence[Any]) -> LinearMap:
+        pairs = contacts(reservoirs, self._where)
+        energies, vectors = self._eigen(control)
+        coupling = self._substance.coupling_in_eigenbasis(control, self._values)
+        strengths = None if coupling is None else np.abs(coupling) ** 2
+        rates = weighted_rates(pairs, energies, strengths, self._reservoir_values, self._where)
+        rotation = None if vectors is None else basis.conjugation(vectors)
+        n = self.n_levels
+        tau = np.asarray(duration, dtype=float)
+        if davies.degenerate_levels(energies) or (n > 2 and davies.shared_bohr_frequencies(energies)):
+            deviation_eig, heat_eig, fixed_eig, flows = self._relax_general(pairs, energies, coupling, tau)
+            label_ = None
+            if len(pairs) == 1 and _thermal_law(pairs[0][0]):
+                temperature = np.asarray(self._reservoir_values[pairs[0][0].name]["temperature"], dtype=float)
+                label_ = ThermalLabel(energies, temperature, vectors)
+        else:
+            deviation_pop, heat_pop, _ = kernels.relaxation(energies, rates, tau)
+            zero_rates = [self._zero_rate(r, w) for r, w in pairs] if coupling is not None else []
+            exponents = davies.coherence_exponents(energies, sum(rates.values()), coupling, zero_rates)
+            deviation_eig = _block_diagonal(deviation_pop, davies.coherence_deviation(exponents, tau, n))
+            heat_eig = {name: np.concatenate([row, np.zeros(row.shape[:-1] + (n * n - n,))], axis=-1)
+                        for name, row in heat_pop.items()}
+            pi, label_, flows = stationary(energies, pairs, rates, tau, self._reservoir_values)
+            if label_ is not None:
+                label_ = ThermalLabel(label_.energies, label_.temperature, vectors)
+            fixed_eig = np.concatenate([pi, np.zeros(pi.shape[:-1] + (n * n - n,))], axis=-1)
+        deviation = _rotate(rotation, deviation_eig)
+        heat = {name: _rotate_row(rotation, row) for name, row in heat_eig.items()}
+        fixed = Reference(_rotate_vector(rotation, fixed_eig), label_)
+        energy_eig = np.concatenate([energies - energies[..., :1], np.zeros(energies.shape[:-1] + (n * n - n,))],
+                                    axis=-1)
+        return LinearMap(deviation=deviation, heat=heat, work=np.zeros(deviation.shape[:-1]),
+                         duration=tau[()], fixed=fixed, fixed_heat=flows, energy=_rotate_row(rotation, energy_eig))
+
+    def _zero_rate(self, reservoir: Any, weight: Any) -> np.ndarray:
+        values = self._reservoir_values[reservoir.name]
+        if reservoir.overrides_rate_matrix:
+            raise ParameterError(
+                f"{type(reservoir).__name__} {reservoir.name!r} overrides rate_matrix (populations only), but "
+                f"{self._where} couples through an operator with diagonal elements (pure dephasing needs the "
+                f"rate at zero frequency): give the reservoir a law instead")
+        k0 = reservoir.law(np.zeros(1), 1.0 / np.asarray(values["temperature"], dtype=float)[..., None],
+                           np.asarray(values["coupling"], dtype=float)[..., None])[..., 0]
+        if not np.isfinite(k0).all():
+            raise ParameterError(
+                f"{self._where}: the law {reservoir.law.name!r} of reservoir {reservoir.name!r} has no finite "
+                f"rate at zero Bohr frequency, which the coupling operator's diagonal elements need (pure "
+                f"dephasing): use a law finite at omega = 0 (e.g. 'tanh') or a coupling without diagonal "
+                f"elements in the eigenbasis")
+        return k0 if weight is None else np.asarray(weight, dtype=float) * k0
+
+    def _relax_general(self, pairs: Sequence[tuple[Any, Any]], energies: np.ndarray, coupling: Any,
+                       tau: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, Any]:
+        """Contact with the full Davies generator (shared Bohr frequencies or degenerate levels)."""
+        laws = {}
+        for reservoir, weight in pairs:
+            if reservoir.overrides_rate_matrix:
+                raise ParameterError(
+                    f"{type(reservoir).__name__} {reservoir.name!r} overrides rate_matrix (populations "
+                    f"only), which cannot describe coherences that share a Bohr frequency ({self._where}): "
+                    f"give the reservoir a law instead")
+            values = self._reservoir_values[reservoir.name]
+            beta = 1.0 / np.asarray(values["temperature"], dtype=float)[..., None, None]
+            gamma = np.asarray(values["coupling"], dtype=float)[..., None, None]
+            scale = 1.0 if weight is None else np.asarray(weight, dtype=float)[..., None, None]
+
+            def rate(omega: np.ndarray, law: Any = reservoir.law, beta: Any = beta, gamma: Any = gamma,
+                     scale: Any = scale, name: str = reservoir.name) -> np.ndarray:
+                with np.errstate(over="ignore", divide="ignore"):
+                    k = scale * law(omega, beta, gamma)
+                if not np.isfinite(k).all():
+                    raise ParameterError(
+                        f"{self._where}: the law {law.name!r} of reservoir {name!r} has no finite rate at "
+                        f"zero Bohr frequency, which degenerate levels need: use a law finite at omega = 0")
+                return k
+
+            laws[reservoir.name] = rate
+        generators = {name: basis.superoperator(davies.generator(energies, coupling, [rate]))
+                      for name, rate in laws.items()}
+        hamiltonian_part = basis.superoperator(davies.generator(energies, coupling, []))
+        total = hamiltonian_part + sum(generators.values())
+        n2 = total.shape[-1]
+        t = tau[..., None, None]
+        augmented = np.zeros(total.shape[:-2] + (2 * n2, 2 * n2))
+        augmented[..., :n2, :n2] = total * t
+        augmented[..., :n2, n2:] = np.eye(n2) * t
+        exp = scipy.linalg.expm(augmented)
+        integral = exp[..., :n2, n2:]
+        deviation = total @ integral
+        energy_row = basis.to_vector(energies[..., None, :] * np.eye(energies.shape[-1]))
+        if len(generators) == 1:
+            heat = {name: (energy_row[..., None, :] @ deviation)[..., 0, :] for name in generators}
+        else:
+            heat = {name: (energy_row[..., None, :] @ g @ integral)[..., 0, :] for name, g in generators.items()}
+        fixed = _null_state(total)
+        flows = None
+        if len(generators) > 1:
+            flows = {name: tau * (energy_row[..., None, :] @ g @ fixed[..., None])[..., 0, 0]
+                     for name, g in generators.items()}
+        return deviation, heat, fixed, flows
+
+    # -- isolated strokes ----------------------------------------------------------------------
+    def follow(self, start: Any, end: Any, duration: Any) -> LinearMap:
+        e_start, v_start = self._eigen(start)
+        e_end, v_end = self._eigen(end)
+        n = self.n_levels
+        rows_start = basis.population_rows(v_start, n)
+        rows_end = basis.population_rows(v_end, n)
+        matrix = np.swapaxes(rows_end, -1, -2) @ rows_start
+        deviation = matrix - np.eye(n * n)
+        work = ((e_end - e_start)[..., None, :] @ rows_start)[..., 0, :]
+
+        def transport(reference: Reference) -> Reference:
+            moved = Reference(reference.vector + (deviation @ reference.vector[..., None])[..., 0])
+            lab = reference.label
+            if lab is None:
+                return moved
+            valid = same_basis(lab.basis, v_start)
+            if lab.valid is not None:
+                valid = valid & lab.valid
+            if not np.any(valid):
+                return moved
+            new_label = ThermalLabel(lab.energies, lab.temperature, v_end, None if np.all(valid) else valid)
+            exact = embed(_label_populations(new_label), v_end)
+            vector = exact if np.all(valid) else np.where(np.asarray(valid)[..., None], exact, moved.vector)
+            return Reference(vector, new_label)
+
+        return LinearMap(deviation=deviation, work=work, duration=np.asarray(duration, dtype=float)[()],
+                         transport=transport)
+
+    def drive(self, start: Any, end: Any, duration: Any, schedule: Schedule = "linear") -> LinearMap:
+        s = schedules.resolve(schedule)
+        n = self.n_levels
+        commutes = np.asarray(self._substance.commutes(self._values), dtype=bool)
+        tau = np.asarray(duration, dtype=float)
+        h_start = self._substance.hamiltonian(start, self._values)
+        h_end = self._substance.hamiltonian(end, self._values)
+        parts = []
+        if not commutes.all():
+            e_start, _ = self._eigen(start)
+            e_end, _ = self._eigen(end)
+            spread = np.maximum(np.ptp(e_start, axis=-1), np.ptp(e_end, axis=-1))
+            k, _ = magnus_deviation(lambda w: self._substance.hamiltonian(w, _expand(self._values, 2)),
+                                    start, end, tau, s, spread=spread, where=self._where)
+            parts.append(_unitary_deviation(k))
+        if commutes.any():
+            _, vectors = self._eigen(start)
+
+            def fixed_energies(w: np.ndarray) -> np.ndarray:
+                return np.asarray(self._substance.eigensystem(w, _expand(self._values, 2))[0], dtype=float)
+
+            phases = commuting_phases(fixed_energies, start, end, tau, s, where=self._where)
+            a, b = np.triu_indices(n, 1)
+            exponents = -1j * (phases[..., a] - phases[..., b])  # rho_ab -> exp(-i (phi_a - phi_b)) rho_ab
+            deviation_eig = _block_diagonal(np.zeros(phases.shape[:-1] + (n, n)),
+                                            davies.coherence_deviation(exponents, 1.0, n))
+            rotation = None if vectors is None else basis.conjugation(vectors)
+            parts.append(_rotate(rotation, deviation_eig))
+        deviation = parts[0] if len(parts) == 1 else np.where(commutes[..., None, None], parts[1], parts[0])
+        e_row_start, e_row_end = basis.to_vector(h_start), basis.to_vector(h_end)
+        work = e_row_end - e_row_start + (e_row_end[..., None, :] @ deviation)[..., 0, :]
+
+        def transport(reference: Reference) -> Reference:
+            moved = Reference(reference.vector + (deviation @ reference.vector[..., None])[..., 0])
+            lab = reference.label
+            if lab is None or not commutes.any():
+                return moved
+            # a commuting Hamiltonian only adds phases to its fixed eigenbasis: a state diagonal there is kept
+            _, vectors = self._eigen(start)
+            valid = commutes & same_basis(lab.basis, vectors)
+            if lab.valid is not None:
+                valid = valid & lab.valid
+            if not np.any(valid):
+                return moved
+            kept = ThermalLabel(lab.energies, lab.temperature, lab.basis, None if np.all(valid) else valid)
+            vector = reference.vector if np.all(valid) else np.where(np.asarray(valid)[..., None],
+                                                                      reference.vector, moved.vector)
+            return Reference(vector, kept)
+
+        return LinearMap(deviation=deviation, work=work, duration=tau[()], transport=transport)
+
+
+def _unitary_deviation(k: np.ndarray) -> np.ndarray:
+    """Real deviation of ``rho -> U rho U^dag`` from ``K = U - I``: ``K rho + rho K^dag + K rho K^dag``."""
+    n = k.shape[-1]
+    eye = np.eye(n)
+    superop = (np.einsum("...ij,kl->...ikjl", k, eye) + np.einsum("ij,...kl->...ikjl", eye, np.conj(k))
+               + np.einsum("...ij,...kl->...ikjl", k, np.conj(k)))
+    return basis.superoperator(superop.reshape(k.shape[:-2] + (n * n, n * n)))
+
+
+def _null_state(generator: np.ndarray) -> np.ndarray:
+    """The unit-trace null vector of a real generator (its stationary state)."""
+    n2 = generator.shape[-1]
+    n = int(round(np.sqrt(n2)))
+    trace = basis.trace_row(n)
+    scale = np.abs(generator).max(axis=(-1, -2), keepdims=True)
+    system = generator + (scale / n) * (trace[:, None] * trace[None, :])
+    rhs = np.broadcast_to(trace * (scale[..., 0] / n), generator.shape[:-1])
+    return np.linalg.solve(system, rhs[..., None])[..., 0]
+
+
+def _thermal_law(reservoir: Any) -> bool:
+    return (not reservoir.overrides_rate_matrix) and reservoir.law.detailed_balance
+
+
+def _label_populations(lab: ThermalLabel) -> np.ndarray:
+    return gibbs(lab.energies, lab.temperature)
+
+
+class DensityMatrixBackend(Backend):
+    """Density matrices in N^2 real coordinates; any Hermitian substance, coherence included."""
+
+    name = "density_matrix"
+
+    def refusal(self, model: Any, values: Mapping[str, Any]) -> str | None:
+        for stroke in model.strokes:
+            if not stroke.describes_evolution():
+                return (f"{label(stroke)} only defines a population map (population_map(ctx)), which cannot "
+                        f"act on a density matrix: implement evolution(ctx), describing the stroke through "
+                        f"ctx.relax / ctx.follow / ctx.drive, so that it serves every backend")
+        return None
+
+    def dimension(self, n_levels: int) -> int:
+        return n_levels * n_levels
+
+    def context(self, model: Any, values: Mapping[str, Any], k: int) -> DensityMatrixContext:
+        return DensityMatrixContext(model.stroke_values(values, k), model.substance, model.substance_values(values),
+                                    model.reservoir_values(values), label(model.strokes[k]))
+
+    def gap(self, a: Reference, b: Reference) -> np.ndarray:
+        plain = a.vector - b.vector
+        la, lb = a.label, b.label
+        if la is None or lb is None:
+            return plain
+        valid = same_basis(la.basis, lb.basis)
+        for extra in (la.valid, lb.valid):
+            if extra is not None:
+                valid = valid & extra
+        if not np.any(valid):
+            return plain
+        difference = gibbs_difference(la.energies, la.temperature, lb.energies, lb.temperature)
+        stable = embed(difference, la.basis)
+        return stable if np.all(valid) else np.where(np.asarray(valid)[..., None], stable, plain)
+
+    def solve(self, deviations: Sequence[np.ndarray], rhs: np.ndarray) -> np.ndarray:
+        n2 = rhs.shape[-1]
+        n = int(round(np.sqrt(n2)))
+        decoupled = all(not np.any(d[..., :n, n:]) and not np.any(d[..., n:, :n]) for d in deviations)
+        if decoupled and not np.any(rhs[..., n:]):
+            # populations never mix with coherences (a commuting substance): the populations
+            # backend's subtraction-free solve, and no coherence in the periodic state
+            populations = kernels.gth_solve(kernels.stochastic_product([d[..., :n, :n] for d in deviations]),
+                                            rhs[..., :n])
+            return np.concatenate([populations, np.zeros(populations.shape[:-1] + (n2 - n,))], axis=-1)
+        total = None
+        for d in deviations:
+            total = d if total is None else total + d + d @ total
+        trace = basis.trace_row(n)
+        scale = np.abs(total).max(axis=(-1, -2), keepdims=True)
+        system = -total + (scale / n) * (trace[:, None] * trace[None, :])
+        try:
+            out = np.linalg.solve(system, np.broadcast_to(rhs, system.shape[:-1])[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            out = np.full(system.shape[:-1], np.nan)
+        if not np.isfinite(out).all():
+            raise CycleError(
+                "the cycle has no unique periodic steady state: the one-cycle map does not relax the "
+                "density matrix to a single fixed point (does every level connect to a reservoir on some "
+                "stroke, with a non-zero contact time, and does every coherence decay?)")
+        return out
+
+    def start_reference(self, maps: Sequence[LinearMap]) -> Reference:
+        n2 = maps[0].dimension
+        n = int(round(np.sqrt(n2)))
+        return Reference(basis.trace_row(n) / n)
+
+    def corner(self, model: Any, values: Mapping[str, Any], vector: np.ndarray, control: Any) -> Corner:
+        rho = basis.to_matrix(vector)
+        _, vectors = model.substance.eigensystem(control, model.substance_values(values))
+        eig = rho if vectors is None else np.conj(np.swapaxes(vectors, -1, -2)) @ rho @ vectors
+        n = rho.shape[-1]
+        populations = np.clip(np.diagonal(eig, axis1=-2, axis2=-1).real, 0.0, 1.0)
+        coherence = (np.abs(eig) * (1.0 - np.eye(n))).sum(axis=(-1, -2))
+        return Corner(populations, rho, coherence[()])
+
+
+__all__ = ["DensityMatrixBackend", "DensityMatrixContext", "same_basis", "embed"]

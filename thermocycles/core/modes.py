@@ -1,0 +1,66 @@
+"""Operating modes of a two-reservoir cycle, from the signs of its heats and work."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+import numpy as np
+
+
+class Mode(str, enum.Enum):
+    """Operating mode of a two-reservoir cycle, from the signs of q_c, q_h and work."""
+
+    REFRIGERATOR = "refrigerator"  #: work in, heat from cold to hot
+    ENGINE = "engine"  #: heat from hot, part to cold, work out
+    HEATER = "heater"  #: work in, heat released into both reservoirs
+    ACCELERATOR = "accelerator"  #: work in, speeds heat flow from hot to cold
+    CONDUCTOR = "conductor"  #: no work, heat flows from hot to cold
+    IDLE = "idle"  #: no energy exchanged
+    UNPHYSICAL = "unphysical"  #: violates the second law (never produced by a correct model)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: relative size below which a heat or work counts as zero when classifying the mode
+MODE_TOLERANCE = 1e-12
+
+
+def classify_mode(q_c: Any, q_h: Any, work: Any) -> Any:
+    """Operating mode from the signs of q_c (from cold), q_h (into hot) and work (on substance).
+
+    Returns a :class:`Mode` for scalars, an array of mode names for arrays.
+
+    Examples
+    --------
+    >>> classify_mode(1.0, 3.0, 2.0)
+    <Mode.REFRIGERATOR: 'refrigerator'>
+    >>> classify_mode(-1.0, -3.0, -2.0)
+    <Mode.ENGINE: 'engine'>
+    """
+    q_c, q_h, work = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (q_c, q_h, work)))
+    scale = np.maximum(np.maximum(np.abs(q_c), np.abs(q_h)), np.abs(work))
+    tol = MODE_TOLERANCE * scale
+    pos_c, neg_c = q_c > tol, q_c < -tol
+    pos_h, neg_h = q_h > tol, q_h < -tol
+    pos_w, neg_w = work > tol, work < -tol
+    zero_w = ~pos_w & ~neg_w
+    conditions = [
+        scale == 0,
+        pos_w & pos_c,
+        pos_w & ~pos_c & ~neg_h,
+        pos_w & neg_c & neg_h,
+        neg_w & ~pos_c & neg_h,
+        zero_w & neg_c & neg_h,
+        zero_w & ~neg_c & ~pos_c & ~neg_h & ~pos_h,
+    ]
+    choices = [Mode.IDLE, Mode.REFRIGERATOR, Mode.HEATER, Mode.ACCELERATOR, Mode.ENGINE,
+               Mode.CONDUCTOR, Mode.IDLE]
+    names = np.select(conditions, [m.value for m in choices], default=Mode.UNPHYSICAL.value)
+    if names.ndim == 0:
+        return Mode(str(names))
+    return names
+
+
+__all__ = ["Mode", "classify_mode", "MODE_TOLERANCE"]
