@@ -36,6 +36,48 @@ class Corner:
     coherence: Any  #: l1-norm of coherence in the eigenbasis of H
 
 
+class SubstanceView:
+    """The substance at the natural-unit values of one evaluation, with its answers cached per
+    control value (the strokes of a cycle ask about the same few control values many times)."""
+
+    __slots__ = ("substance", "values", "n_levels", "_cache")
+
+    def __init__(self, substance: Any, values: Mapping[str, Any]):
+        self.substance = substance
+        self.values = values
+        self.n_levels = int(substance.n_levels)
+        self._cache: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+    def _cached(self, what: str, control: Any, compute: Any) -> Any:
+        key = (what, id(control))
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] is control:  # the control is held, so its id is not reused
+            return hit[1]
+        result = compute()
+        self._cache[key] = (control, result)
+        return result
+
+    def eigensystem(self, control: Any) -> tuple[np.ndarray, np.ndarray | None]:
+        """Eigen-energies (checked: N real numbers) and eigenvectors at a control value."""
+        def compute() -> tuple[np.ndarray, np.ndarray | None]:
+            energies, vectors = self.substance.eigensystem(control, self.values)
+            energies = np.asarray(energies, dtype=float)
+            if energies.shape[-1:] != (self.n_levels,):
+                raise CycleError(
+                    f"{type(self.substance).__name__} has n_levels = {self.n_levels}, but its energies at a "
+                    f"control value have shape {energies.shape} (the last axis must hold the {self.n_levels} levels)")
+            return energies, vectors
+        return self._cached("eigensystem", control, compute)
+
+    def coupling(self, control: Any) -> np.ndarray | None:
+        """The coupling operator in the eigenbasis at a control value (None: all pairs)."""
+        return self._cached("coupling", control, lambda: self.substance.coupling_in_eigenbasis(control, self.values))
+
+    def hamiltonian(self, control: Any) -> np.ndarray:
+        """``H(control)``, natural basis."""
+        return self._cached("hamiltonian", control, lambda: self.substance.hamiltonian(control, self.values))
+
+
 def label(stroke: Any) -> str:
     """``Class 'name'`` of a stroke, for messages."""
     return f"{type(stroke).__name__} {stroke.name!r}"
@@ -55,7 +97,7 @@ class Backend(abc.ABC):
         """Dimension of the state vector for a substance with ``n_levels`` levels."""
 
     @abc.abstractmethod
-    def context(self, model: Any, values: Mapping[str, Any], k: int) -> StrokeContext:
+    def context(self, model: Any, values: Mapping[str, Any], k: int, view: SubstanceView) -> StrokeContext:
         """The context in which stroke k describes its physics."""
 
     def stroke_map(self, stroke: Any, ctx: StrokeContext) -> LinearMap:
@@ -65,9 +107,10 @@ class Backend(abc.ABC):
     def maps(self, model: Any, values: Mapping[str, Any]) -> list[LinearMap]:
         """One checked LinearMap per stroke, in order."""
         n = self.dimension(model.substance.n_levels)
+        view = SubstanceView(model.substance, model.substance_values(values))
         maps = []
         for k, stroke in enumerate(model.strokes):
-            m = self.stroke_map(stroke, self.context(model, values, k))
+            m = self.stroke_map(stroke, self.context(model, values, k, view))
             if not isinstance(m, LinearMap) or np.shape(m.deviation)[-2:] != (n, n) or np.shape(m.work)[-1:] != (n,):
                 raise CycleError(
                     f"{label(stroke)} must return a LinearMap acting on the {self.name} state vector of "

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import log_softmax
 
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitter for doubles
 
@@ -34,7 +33,16 @@ def two_product(a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
     >>> float(p), float(e)
     (0.30000000000000004, -2.7755575615628914e-17)
     """
-    a, b = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    big = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
+    small = min(float(np.min(np.abs(a), initial=1.0)), float(np.min(np.abs(b), initial=1.0)))
+    if big < 1e150 and (small > 1e-150 or small == 0.0):  # no splitting overflow, no underflow of e
+        p = a * b
+        a_hi, a_lo = _split(a)
+        b_hi, b_lo = _split(b)
+        return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+    a, b = np.broadcast_arrays(a, b)
     ma, ea = np.frexp(a)
     mb, eb = np.frexp(b)
     p = ma * mb
@@ -70,8 +78,13 @@ def gibbs(energies: Any, temperature: Any) -> np.ndarray:
     >>> gibbs(np.array([1.0, 2.0]), 1.0).round(6)
     array([0.731059, 0.268941])
     """
-    beta = 1.0 / np.asarray(temperature, dtype=float)[..., None]
-    return np.exp(log_softmax(-beta * np.asarray(energies, dtype=float), axis=-1))
+    exponent = -np.asarray(energies, dtype=float) / np.asarray(temperature, dtype=float)[..., None]
+    weights = np.exp(exponent - exponent.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+#: below this relative size, a difference of two ratios is formed from error-free products
+_CANCELLATION = 1e-3
 
 
 def gibbs_difference(energies_a: Any, temperature_a: Any, energies_b: Any, temperature_b: Any) -> np.ndarray:
@@ -95,12 +108,17 @@ def gibbs_difference(energies_a: Any, temperature_a: Any, energies_b: Any, tempe
     eb = np.asarray(energies_b, dtype=float)
     ta = np.asarray(temperature_a, dtype=float)[..., None, None]
     tb = np.asarray(temperature_b, dtype=float)[..., None, None]
-    gap_a = ea[..., None, :] - ea[..., :, None]  # [i, j] = E_j - E_i
-    gap_b = eb[..., None, :] - eb[..., :, None]
-    d = ratio_difference(gap_a, ta, gap_b, tb)
     pa = gibbs(ea, temperature_a)
     pb = gibbs(eb, temperature_b)
-    near = np.abs(d).max(axis=(-1, -2), initial=0.0) <= 1.0
+    gap_a = (ea[..., None, :] - ea[..., :, None]) / ta  # [i, j] = (E_j - E_i) / T
+    gap_b = (eb[..., None, :] - eb[..., :, None]) / tb
+    d = gap_a - gap_b
+    size = np.abs(d).max(axis=(-1, -2), initial=0.0)
+    if np.all(size > 1.0):  # far apart: the plain difference is as accurate
+        return pa - pb
+    if np.any(np.abs(d) < _CANCELLATION * np.abs(gap_a)):  # digits lost: error-free products
+        d = ratio_difference(ea[..., None, :] - ea[..., :, None], ta, eb[..., None, :] - eb[..., :, None], tb)
+    near = size <= 1.0
     if np.all(near):
         return pb * (pa[..., None, :] * np.expm1(d)).sum(axis=-1)
     with np.errstate(over="ignore", invalid="ignore"):

@@ -23,7 +23,7 @@ from ...core.linear_map import LinearMap, Reference, ThermalLabel
 from ...core.stable import gibbs, gibbs_difference
 from ...errors import CycleError, ParameterError
 from ...spec.strokes import schedules
-from ..base import Backend, Corner, label
+from ..base import Backend, Corner, SubstanceView, label
 from ..populations import kernels
 from ..populations.backend import stationary
 from ..rates import contacts, weighted_rates
@@ -83,23 +83,23 @@ class DensityMatrixContext(StrokeContext):
 
     backend = "density_matrix"
 
-    def __init__(self, own: Mapping[str, Any], substance: Any, substance_values: Mapping[str, Any],
+    def __init__(self, own: Mapping[str, Any], view: SubstanceView,
                  reservoir_values: Mapping[str, Mapping[str, Any]], where: str):
-        super().__init__(own, substance.n_levels)
-        self._substance = substance
-        self._values = substance_values
+        super().__init__(own, view.n_levels)
+        self._view = view
+        self._substance = view.substance
+        self._values = view.values
         self._reservoir_values = reservoir_values
         self._where = where
 
     def _eigen(self, control: Any) -> tuple[np.ndarray, np.ndarray | None]:
-        energies, vectors = self._substance.eigensystem(control, self._values)
-        return np.asarray(energies, dtype=float), vectors
+        return self._view.eigensystem(control)
 
     # -- contact ---------------------------------------------------------------------------------
     def relax(self, control: Any, duration: Any, reservoirs: Sequence[Any]) -> LinearMap:
         pairs = contacts(reservoirs, self._where)
         energies, vectors = self._eigen(control)
-        coupling = self._substance.coupling_in_eigenbasis(control, self._values)
+        coupling = self._view.coupling(control)
         strengths = None if coupling is None else np.abs(coupling) ** 2
         rates = weighted_rates(pairs, energies, strengths, self._reservoir_values, self._where)
         rotation = None if vectors is None else basis.conjugation(vectors)
@@ -231,8 +231,8 @@ class DensityMatrixContext(StrokeContext):
         n = self.n_levels
         commutes = np.asarray(self._substance.commutes(self._values), dtype=bool)
         tau = np.asarray(duration, dtype=float)
-        h_start = self._substance.hamiltonian(start, self._values)
-        h_end = self._substance.hamiltonian(end, self._values)
+        h_start = self._view.hamiltonian(start)
+        h_end = self._view.hamiltonian(end)
         parts = []
         if not commutes.all():
             e_start, _ = self._eigen(start)
@@ -322,9 +322,9 @@ class DensityMatrixBackend(Backend):
     def dimension(self, n_levels: int) -> int:
         return n_levels * n_levels
 
-    def context(self, model: Any, values: Mapping[str, Any], k: int) -> DensityMatrixContext:
-        return DensityMatrixContext(model.stroke_values(values, k), model.substance, model.substance_values(values),
-                                    model.reservoir_values(values), label(model.strokes[k]))
+    def context(self, model: Any, values: Mapping[str, Any], k: int, view: SubstanceView) -> DensityMatrixContext:
+        return DensityMatrixContext(model.stroke_values(values, k), view, model.reservoir_values(values),
+                                    label(model.strokes[k]))
 
     def gap(self, a: Reference, b: Reference) -> np.ndarray:
         plain = a.vector - b.vector

@@ -78,11 +78,30 @@ def population_rows(vectors: np.ndarray | None, n: int) -> np.ndarray:
     return to_vector(np.moveaxis(projectors, -1, -3))
 
 
+@functools.lru_cache(maxsize=64)
+def _coordinates(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``T`` with ``x = T vec(rho)`` (row-major vec; T is unitary) and ``T^dag``."""
+    basis = _basis(n).reshape(n * n, n * n)  # row k: vec(B_k), and x_k = Tr(B_k rho) = conj(vec B_k) . vec rho
+    forward = np.conj(basis)
+    forward.flags.writeable = False
+    backward = np.ascontiguousarray(basis.T)
+    backward.flags.writeable = False
+    return forward, backward
+
+
+#: up to this N, superoperators are converted with the N^2 x N^2 coordinate matrix (two products);
+#: beyond, by mapping the N^2 basis matrices (fewer operations, N^5 instead of N^6)
+_SMALL = 8
+
+
 def conjugation(vectors: np.ndarray) -> np.ndarray:
     """The real matrix ``S`` of ``rho -> V rho V^dag`` (``V`` unitary), shape ``(..., N^2, N^2)``:
     ``S @ x`` are the natural-basis coordinates of a state with eigenbasis coordinates ``x``."""
     v = np.asarray(vectors)
     n = v.shape[-1]
+    if n <= _SMALL:
+        kron = v[..., :, None, :, None] * np.conj(v)[..., None, :, None, :]
+        return superoperator(kron.reshape(v.shape[:-2] + (n * n, n * n)))
     images = v[..., None, :, :] @ _basis(n) @ np.conj(np.swapaxes(v, -1, -2))[..., None, :, :]
     return np.swapaxes(to_vector(images), -1, -2)
 
@@ -91,8 +110,10 @@ def superoperator(matrix: np.ndarray) -> np.ndarray:
     """Real N^2 x N^2 matrix of a complex superoperator acting on row-major ``vec(rho)``."""
     m = np.asarray(matrix)
     n = int(round(np.sqrt(m.shape[-1])))
-    basis = _basis(n).reshape(n * n, n * n)  # [k, vec index]
-    images = np.swapaxes(m @ basis.T, -1, -2).reshape(m.shape[:-2] + (n * n, n, n))
+    forward, backward = _coordinates(n)
+    if n <= _SMALL:
+        return (forward @ m @ backward).real
+    images = np.swapaxes(m @ backward, -1, -2).reshape(m.shape[:-2] + (n * n, n, n))
     return np.swapaxes(to_vector(images), -1, -2)
 
 

@@ -13,7 +13,7 @@ The global error of the propagator is O(h^6) (measured in the tests). Each step 
 through the eigen-decomposition of the Hermitian ``G = i Omega`` as ``U - I = V expm1(-i lambda) V^dag``
 (a closed form for two levels), and the steps are composed as deviations
 (``(I + K_2)(I + K_1) - I = K_1 + K_2 + K_2 K_1``), so short strokes lose no digits. Step counts
-``n, 2n, ..., 16n`` are computed in one pass (n from the spread of the spectrum times the duration);
+``n, 2n, 4n`` are computed in one pass (n from the spread of the spectrum times the duration);
 the first that differs from the previous one by less than ``63 * tolerance`` is accepted (its O(h^6)
 error is then below ``tolerance``); past ``MAX_STEPS`` the stroke is refused with an error.
 """
@@ -31,6 +31,8 @@ TOLERANCE = 1e-12
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**17
 _NODES = np.array([0.5 - np.sqrt(15.0) / 10.0, 0.5, 0.5 + np.sqrt(15.0) / 10.0])
+#: step counts n, 2n, 4n tried in one pass
+_LEVELS = 3
 _WEIGHTS = np.array([5.0, 8.0, 5.0]) / 18.0
 #: the error of the finer of two propagators (steps n and 2n) is their difference / (2^6 - 1)
 _RICHARDSON = 63.0
@@ -98,8 +100,8 @@ def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: A
     """
     start, end, tau = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (start, end, duration)))
     phase = float(np.max(np.asarray(spread) * tau, initial=0.0))
-    steps = int(max(2, np.ceil(phase / 1.5)))
-    if 16 * steps > MAX_STEPS:
+    steps = int(max(4, np.ceil(phase / 1.5)))
+    if 2 ** (_LEVELS - 1) * steps > MAX_STEPS:
         raise CycleError(f"{where}: the stroke lasts {phase:.3g} radians of the level spacing, more than "
                          f"the Magnus integrator resolves ({MAX_STEPS} steps); for a change this slow use "
                          f"QuantumAdiabat (ideal adiabatic following)")
@@ -124,9 +126,9 @@ def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: A
         bounds = np.cumsum([0] + levels)
         return [_compose_steps(k[..., a:b, :, :]) for a, b in zip(bounds[:-1], bounds[1:])]
 
-    # step counts steps, 2 steps, ..., 16 steps in one pass; the first that agrees with the one
+    # step counts steps, 2 steps, 4 steps in one pass; the first that agrees with the one
     # before it to 63 * tolerance is accepted (the O(h^6) error of the finer one is then below it)
-    levels = [steps * 2**i for i in range(5)]
+    levels = [steps * 2**i for i in range(_LEVELS)]
     previous = None
     while True:
         results = propagate(levels if previous is None else levels[1:])
@@ -136,12 +138,12 @@ def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: A
             error = float(np.max(np.abs(fine - coarse), initial=0.0)) / _RICHARDSON
             if error <= tolerance:
                 return fine, n
-        if levels[-1] * 16 > MAX_STEPS:
+        if levels[-1] * 2 ** (_LEVELS - 1) > MAX_STEPS:
             raise CycleError(f"{where}: the unitary evolution did not converge to {tolerance:g} within "
                              f"{levels[-1]} Magnus steps (estimated error {error:.3g}); the Hamiltonian "
                              f"changes too fast or too far for its duration")
         previous = results[-1]
-        levels = [levels[-1] * 2**i for i in range(5)]
+        levels = [levels[-1] * 2**i for i in range(_LEVELS)]
 
 
 def commuting_phases(energies: Callable[[np.ndarray], np.ndarray], start: Any, end: Any, duration: Any,

@@ -15,7 +15,7 @@ import numpy as np
 from ...core.context import Schedule, StrokeContext
 from ...core.linear_map import LinearMap, Reference, ThermalLabel
 from ...core.stable import gibbs, gibbs_difference
-from ..base import Backend, Corner, label
+from ..base import Backend, Corner, SubstanceView, label
 from ..rates import contacts, pauli_rates, weighted_rates
 from . import kernels
 
@@ -25,18 +25,17 @@ class PopulationContext(StrokeContext):
 
     backend = "populations"
 
-    def __init__(self, own: Mapping[str, Any], substance: Any, substance_values: Mapping[str, Any],
+    def __init__(self, own: Mapping[str, Any], view: SubstanceView,
                  reservoir_values: Mapping[str, Mapping[str, Any]], where: str):
-        super().__init__(own, substance.n_levels)
-        self._substance = substance
-        self._substance_values = substance_values
+        super().__init__(own, view.n_levels)
+        self._view = view
         self._reservoir_values = reservoir_values
         self._where = where
 
     # -- helpers for hand-built population maps (population_map strokes) -----------------------
     def energies(self, control: Any) -> np.ndarray:
         """The substance's level energies at a control value, shape ``(..., N)``."""
-        return np.asarray(self._substance.eigensystem(control, self._substance_values)[0], dtype=float)
+        return self._view.eigensystem(control)[0]
 
     def rate_matrix(self, reservoir: Any, energies: np.ndarray, control: Any = None) -> np.ndarray:
         """The Pauli rate matrix of ``reservoir`` at ``energies`` (with the substance's coupling
@@ -45,7 +44,7 @@ class PopulationContext(StrokeContext):
         return pauli_rates(reservoir, energies, strengths, self._reservoir_values[reservoir.name], self._where)
 
     def _strengths(self, control: Any) -> np.ndarray | None:
-        coupling = self._substance.coupling_in_eigenbasis(control, self._substance_values)
+        coupling = self._view.coupling(control)
         return None if coupling is None else np.abs(coupling) ** 2
 
     # -- the stroke contract --------------------------------------------------------------------
@@ -111,9 +110,9 @@ class PopulationBackend(Backend):
     def dimension(self, n_levels: int) -> int:
         return n_levels
 
-    def context(self, model: Any, values: Mapping[str, Any], k: int) -> PopulationContext:
-        return PopulationContext(model.stroke_values(values, k), model.substance, model.substance_values(values),
-                                 model.reservoir_values(values), label(model.strokes[k]))
+    def context(self, model: Any, values: Mapping[str, Any], k: int, view: SubstanceView) -> PopulationContext:
+        return PopulationContext(model.stroke_values(values, k), view, model.reservoir_values(values),
+                                 label(model.strokes[k]))
 
     def stroke_map(self, stroke: Any, ctx: StrokeContext) -> LinearMap:
         if stroke.describes_evolution():

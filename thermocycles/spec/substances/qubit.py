@@ -52,14 +52,20 @@ class Qubit(HamiltonianSubstance):
         """Ground state first: ``E = (-g/2, g/2)``, ``g = hypot(w, Delta)``; real eigenvectors
         ``|g> = (-sin(t/2), cos(t/2))``, ``|e> = (cos(t/2), sin(t/2))`` with ``t = atan2(Delta, w)``
         (for ``Delta = 0`` and ``w > 0``: ``|g> = |1>``, ``|e> = |0>``, exactly)."""
-        w, delta = np.broadcast_arrays(np.asarray(control, dtype=float),
-                                       np.asarray(values["transverse"], dtype=float))
+        w = np.asarray(control, dtype=float)
+        delta = np.asarray(values["transverse"], dtype=float)
         half_gap = 0.5 * np.hypot(w, delta)
-        energies = np.stack([-half_gap, half_gap], axis=-1)
+        energies = np.empty(half_gap.shape + (2,))
+        energies[..., 0] = -half_gap
+        energies[..., 1] = half_gap
         theta = 0.5 * np.arctan2(delta, w)
         c, s = np.cos(theta), np.sin(theta)
-        vectors = np.stack([np.stack([-s, c], axis=-1), np.stack([c, s], axis=-1)], axis=-1)
-        return energies, vectors.astype(complex)
+        vectors = np.empty(half_gap.shape + (2, 2), dtype=complex)
+        vectors[..., 0, 0] = -s
+        vectors[..., 1, 0] = c
+        vectors[..., 0, 1] = c
+        vectors[..., 1, 1] = s
+        return energies, vectors
 
     def commutes(self, values: Mapping[str, Any]) -> Any:
         return np.asarray(values["transverse"]) == 0
