@@ -74,27 +74,42 @@ def _check_variables(instance: Any, attribute: attrs.Attribute, value: Mapping) 
             )
 
 
+#: meanings of :attr:`OptimizationResult.status` (the first that applies)
+STATUS = {
+    0: "converged, constraints hold, inside the objective's domain",
+    1: "the method did not report convergence",
+    2: "a constraint is violated at the result",
+    3: "the method ended at a worse point than one it evaluated",
+    4: "the result lies on the edge of the objective's domain, or outside it",
+    5: "the objective is not finite at the result",
+}
+
+
 @attrs.frozen(kw_only=True)
 class OptimizationResult:
-    """Outcome of :meth:`Optimizer.run`.
+    """Outcome of :meth:`Optimizer.run`, with scipy's field names where the meaning is the same.
 
     Attributes
     ----------
     x : dict
         Optimal values of the variables (quantities in the units the cycle used, if it has units).
-    value : float or Quantity
-        Objective at the optimum.
+    fun : float or Quantity
+        The objective at the optimum (the figure itself, also when it was maximised); alias ``value``.
+    success : bool
+        Whether the optimiser reports convergence, the constraints hold and the result lies in the
+        objective's domain.
+    status : int
+        0 for success, else why not (see :data:`STATUS`).
+    message : str
+        What the optimiser says, and where variables sit on their bounds.
+    nfev : int
+        Number of parameter points evaluated (a batch of k points counts k); alias ``n_evaluations``.
+    nit : int
+        Iterations of the local and global scipy methods run.
     cycle : Cycle
         The optimal cycle (a new frozen object, built on first access).
     performance : Performance
         Its performance record (with units if the cycle has units).
-    success : bool
-        Whether the optimiser reports convergence, the constraints hold and the result lies in the
-        objective's domain.
-    message : str
-        What the optimiser says, and where variables sit on their bounds.
-    n_evaluations : int
-        Number of parameter points evaluated (a batch of k points counts k).
     method, objective, sense : str
     x_natural : dict of str to float
         The optimum in natural units.
@@ -103,10 +118,12 @@ class OptimizationResult:
     """
 
     x: dict[str, Any]
-    value: Any
+    fun: Any
     success: bool
+    status: int
     message: str
-    n_evaluations: int
+    nfev: int
+    nit: int
     method: str
     objective: str
     sense: str
@@ -114,6 +131,16 @@ class OptimizationResult:
     at_bounds: tuple[str, ...] = ()
     _start: Cycle = attrs.field(repr=False, eq=False, alias="start")
     _cache: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False, eq=False)
+
+    @property
+    def value(self) -> Any:
+        """The objective at the optimum (scipy's ``fun``)."""
+        return self.fun
+
+    @property
+    def n_evaluations(self) -> int:
+        """Number of parameter points evaluated (scipy's ``nfev``)."""
+        return self.nfev
 
     @property
     def cycle(self) -> Cycle:
@@ -365,6 +392,7 @@ class Optimizer:
                                       bounds=None if method in ("CG", "BFGS", "COBYLA") else bounds,
                                       options=options, tol=None if options else self.tol, **kwargs)
         z = np.clip(np.asarray(res.x, dtype=float), 0.0, 1.0)
+        problem.n_iterations += int(getattr(res, "nit", 0) or 0)
         return z, bool(res.success), _text(res.message)
 
     def _global(self, problem: "_Problem", start: np.ndarray) -> tuple[np.ndarray, bool, str]:
@@ -391,6 +419,7 @@ class Optimizer:
         else:
             options.setdefault("maxfun", 20000 * d)
             res = scipy.optimize.direct(problem.value, bounds, **options)
+        problem.n_iterations += int(getattr(res, "nit", 0) or 0)
         if res.x is None:
             return start, False, f"{self.method} returned no point: {_text(res.message)}"
         z = np.clip(np.asarray(res.x, dtype=float), 0, 1)
@@ -411,8 +440,10 @@ class Optimizer:
         perf_nat = cycle.model.evaluate(cycle.model.values(dict(zip(names, x_nat))))
         value_nat = float(problem.objective(perf_nat))
         notes = [message]
+        codes = [] if ok else [1]
         if problem.on_domain_edge(perf_nat):
             ok = False
+            codes.append(4)
             notes.append(
                 f"the result lies on the edge of the domain of {problem.objective.name} (where the "
                 f"cycle stops running as a{'n' if problem.objective.domain == 'engine' else ''} "
@@ -422,17 +453,20 @@ class Optimizer:
         at_bounds = tuple(n for n, zi in zip(names, z) if zi <= 1e-9 or zi >= 1 - 1e-9)
         if not math.isfinite(value_nat):
             ok, notes = False, notes + [f"the objective is not finite at the result ({value_nat})"]
+            codes.append(5)
         if violated:
             ok, notes = False, notes + [f"constraints violated: {', '.join(violated)}"]
+            codes.append(2)
         worse = problem.worse_than_seen(z)
         if worse:
             ok, notes = False, notes + [worse]
+            codes.append(3)
         if at_bounds:
             notes.append(f"on a bound: {', '.join(at_bounds)}")
         value = problem.objective.kind.wrap(value_nat) if cycle.has_units else value_nat
         return OptimizationResult(
-            x=x, value=value, success=ok, message="; ".join(notes),
-            n_evaluations=problem.n_evaluations, method=self.method,
+            x=x, fun=value, success=ok, status=0 if ok else min(codes or [1]), message="; ".join(notes),
+            nfev=problem.n_evaluations, nit=problem.n_iterations, method=self.method,
             objective=problem.objective.name, sense=problem.sense,
             x_natural={n: float(v) for n, v in zip(names, x_nat)}, at_bounds=at_bounds,
             start=cycle,
@@ -482,6 +516,7 @@ class _Problem:
         self.margin_scale = np.zeros(len(constraints))
         self.values = dict(model.defaults)
         self.n_evaluations = 0
+        self.n_iterations = 0
         self.best_seen: tuple[float, Any] = (np.inf, None)
         self.scale = 1.0
         self._cache: tuple[bytes, Any] | None = None
@@ -723,4 +758,4 @@ def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, A
     return np.array(rows)
 
 
-__all__ = ["Optimizer", "OptimizationResult", "METHODS"]
+__all__ = ["Optimizer", "OptimizationResult", "METHODS", "STATUS"]

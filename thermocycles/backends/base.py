@@ -38,14 +38,24 @@ class Corner:
 
 class SubstanceView:
     """The substance at the natural-unit values of one evaluation, with its answers cached per
-    control value (the strokes of a cycle ask about the same few control values many times)."""
+    control value (the strokes of a cycle ask about the same few control values many times).
 
-    __slots__ = ("substance", "values", "n_levels", "_cache")
+    ``working_basis`` is the basis the density-matrix backend works in: the natural basis (None),
+    or, for a substance with a control-independent eigenbasis that is not the natural one, that
+    eigenbasis, so that its maps need no rotation and stay exact on diagonal states. Eigenvectors
+    and Hamiltonians are then expressed in it.
+    """
 
-    def __init__(self, substance: Any, values: Mapping[str, Any]):
+    __slots__ = ("substance", "values", "n_levels", "working_basis", "_cache")
+
+    def __init__(self, substance: Any, values: Mapping[str, Any], *, use_fixed_basis: bool = False):
         self.substance = substance
         self.values = values
         self.n_levels = int(substance.n_levels)
+        self.working_basis = None
+        fixed = getattr(substance, "fixed_basis", None)
+        if use_fixed_basis and fixed is not None:
+            self.working_basis = fixed(values)
         self._cache: dict[tuple[str, int], tuple[Any, Any]] = {}
 
     def _cached(self, what: str, control: Any, compute: Any) -> Any:
@@ -62,6 +72,8 @@ class SubstanceView:
         def compute() -> tuple[np.ndarray, np.ndarray | None]:
             energies, vectors = self.substance.eigensystem(control, self.values)
             energies = np.asarray(energies, dtype=float)
+            if self.working_basis is not None:
+                vectors = None  # the eigenbasis is the working basis
             if energies.shape[-1:] != (self.n_levels,):
                 raise CycleError(
                     f"{type(self.substance).__name__} has n_levels = {self.n_levels}, but its energies at a "
@@ -74,8 +86,18 @@ class SubstanceView:
         return self._cached("coupling", control, lambda: self.substance.coupling_in_eigenbasis(control, self.values))
 
     def hamiltonian(self, control: Any) -> np.ndarray:
-        """``H(control)``, natural basis."""
-        return self._cached("hamiltonian", control, lambda: self.substance.hamiltonian(control, self.values))
+        """``H(control)`` in the working basis."""
+        def compute() -> np.ndarray:
+            if self.working_basis is None:
+                return self.substance.hamiltonian(control, self.values)
+            energies = self.eigensystem(control)[0]
+            return (energies[..., None, :] * np.eye(self.n_levels)).astype(complex)
+        return self._cached("hamiltonian", control, compute)
+
+    def to_natural(self, matrix: np.ndarray) -> np.ndarray:
+        """A matrix in the working basis, in the natural basis."""
+        w = self.working_basis
+        return matrix if w is None else w @ matrix @ np.conj(np.swapaxes(w, -1, -2))
 
 
 def label(stroke: Any) -> str:
@@ -100,6 +122,10 @@ class Backend(abc.ABC):
     def context(self, model: Any, values: Mapping[str, Any], k: int, view: SubstanceView) -> StrokeContext:
         """The context in which stroke k describes its physics."""
 
+    def view(self, model: Any, values: Mapping[str, Any]) -> SubstanceView:
+        """The substance at these values, as this backend sees it."""
+        return SubstanceView(model.substance, model.substance_values(values))
+
     def stroke_map(self, stroke: Any, ctx: StrokeContext) -> LinearMap:
         """Stroke k's map: its :meth:`evolution`, described through the context."""
         return stroke.evolution(ctx)
@@ -107,7 +133,7 @@ class Backend(abc.ABC):
     def maps(self, model: Any, values: Mapping[str, Any]) -> list[LinearMap]:
         """One checked LinearMap per stroke, in order."""
         n = self.dimension(model.substance.n_levels)
-        view = SubstanceView(model.substance, model.substance_values(values))
+        view = self.view(model, values)
         maps = []
         for k, stroke in enumerate(model.strokes):
             m = self.stroke_map(stroke, self.context(model, values, k, view))

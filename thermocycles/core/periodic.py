@@ -162,7 +162,8 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
 
 def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray],
                heat: dict[int, dict[str, np.ndarray]]) -> None:
-    """Take the heat of the most strongly relaxing one-reservoir contact from the other strokes.
+    """Take the change (and heat) of the most strongly relaxing one-reservoir contact from the
+    other strokes.
 
     A contact that relaxes strongly brings the state close to its stationary state, so its input's
     distance from it, and with it its heat, is a small difference of larger numbers. The state
@@ -181,8 +182,12 @@ def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray],
         if not np.any(choose):
             continue
         (name,) = maps[k].heat
-        balanced = dot(maps[k].energy, changes[k] - total)
-        heat[k] = {name: balanced if np.all(choose) else np.where(choose, balanced, heat[k][name])}
+        if np.all(choose):
+            changes[k] = changes[k] - total
+            heat[k] = {name: dot(maps[k].energy, changes[k])}
+        else:
+            changes[k] = np.where(choose[..., None], changes[k] - total, changes[k])
+            heat[k] = {name: np.where(choose, dot(maps[k].energy, changes[k]), heat[k][name])}
 
 
 __all__ = ["solve_periodic", "PeriodicSolution", "SolveSupport", "transported"]

@@ -109,6 +109,11 @@ class BathLaw:
         if not self._builtin:
             self._check_on_grid()
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        if self._builtin:  # the built-in laws are singletons: unpickle to the same object
+            return (_builtin_law, (self.name,))
+        return (BathLaw, (self.function, self.name, self.detailed_balance))
+
     @property
     def builtin(self) -> bool:
         """True for the laws shipped with thermocycles (verified by the test suite, not per call)."""
@@ -133,7 +138,7 @@ class BathLaw:
         if bad.any():
             i = tuple(np.argwhere(bad)[0])
             raise ParameterError(
-                f"bath law {self.name!r} gave the rate {rates[i]!r} at omega = {omega[i]:.6g}, beta = "
+                f"bath law {self.name!r} gave the rate {rates[i]:.6g} at omega = {omega[i]:.6g}, beta = "
                 f"{beta[i]:.6g}; rates must be finite and >= 0")
 
     def check_detailed_balance(self, omega: np.ndarray, beta: np.ndarray, down: np.ndarray,
@@ -231,6 +236,10 @@ FERMIONIC = BathLaw(fermionic_law, "fermionic", builtin=True)
 
 #: the built-in laws by name
 LAWS: dict[str, BathLaw] = {law.name: law for law in (TANH, BOSONIC, FERMIONIC)}
+
+
+def _builtin_law(name: str) -> BathLaw:
+    return LAWS[name]
 
 
 def as_law(value: Any) -> Any:

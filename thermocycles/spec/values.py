@@ -254,6 +254,12 @@ def is_plain_zero(raw: Any) -> bool:
     return type(raw) is float and raw == 0.0
 
 
+def _some(names: list[str], shown: int = 2) -> str:
+    """The first few names, and how many more (messages stay short)."""
+    more = len(names) - shown
+    return ", ".join(names[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
 def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
     """Check that values are all quantities or all plain numbers; return which (None if no items).
 
@@ -269,8 +275,8 @@ def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
     plain = [where for where, raw in items if not uses_units(raw)]
     if with_units and plain:
         raise DimensionError(
-            f"{owner} mixes quantities with units ({', '.join(with_units)}) and plain numbers "
-            f"({', '.join(plain)}); plain numbers are read in natural units (hbar = k_B = 1), so "
+            f"{owner} mixes quantities with units ({_some(with_units)}) and plain numbers "
+            f"({_some(plain)}); plain numbers are read in natural units (hbar = k_B = 1), so "
             f"mixing the two would silently pick an energy scale: give every value with units, "
             f"or every value as a plain number"
         )

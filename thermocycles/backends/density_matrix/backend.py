@@ -105,17 +105,23 @@ class DensityMatrixContext(StrokeContext):
         rotation = None if vectors is None else basis.conjugation(vectors)
         n = self.n_levels
         tau = np.asarray(duration, dtype=float)
-        if davies.degenerate_levels(energies) or (n > 2 and davies.shared_bohr_frequencies(energies)):
+        if davies.degenerate_levels(energies):
             deviation_eig, heat_eig, fixed_eig, flows = self._relax_general(pairs, energies, coupling, tau)
             label_ = None
             if len(pairs) == 1 and _thermal_law(pairs[0][0]):
                 temperature = np.asarray(self._reservoir_values[pairs[0][0].name]["temperature"], dtype=float)
                 label_ = ThermalLabel(energies, temperature, vectors)
         else:
+            # non-degenerate levels: populations follow the Pauli master equation on their own (the
+            # populations backend's kernel), coherences decay and rotate apart from them
             deviation_pop, heat_pop, _ = kernels.relaxation(energies, rates, tau)
-            zero_rates = [self._zero_rate(r, w) for r, w in pairs] if coupling is not None else []
-            exponents = davies.coherence_exponents(energies, sum(rates.values()), coupling, zero_rates)
-            deviation_eig = _block_diagonal(deviation_pop, davies.coherence_deviation(exponents, tau, n))
+            if n > 2 and davies.shared_bohr_frequencies(energies):
+                coherences = self._coherence_block(pairs, energies, coupling, tau)
+            else:
+                zero_rates = [self._zero_rate(r, w) for r, w in pairs] if coupling is not None else []
+                exponents = davies.coherence_exponents(energies, sum(rates.values()), coupling, zero_rates)
+                coherences = davies.coherence_deviation(exponents, tau, n)
+            deviation_eig = _block_diagonal(deviation_pop, coherences)
             heat_eig = {name: np.concatenate([row, np.zeros(row.shape[:-1] + (n * n - n,))], axis=-1)
                         for name, row in heat_pop.items()}
             pi, label_, flows = stationary(energies, pairs, rates, tau, self._reservoir_values)
@@ -147,16 +153,14 @@ class DensityMatrixContext(StrokeContext):
                 f"elements in the eigenbasis")
         return k0 if weight is None else np.asarray(weight, dtype=float) * k0
 
-    def _relax_general(self, pairs: Sequence[tuple[Any, Any]], energies: np.ndarray, coupling: Any,
-                       tau: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, Any]:
-        """Contact with the full Davies generator (shared Bohr frequencies or degenerate levels)."""
+    def _rate_functions(self, pairs: Sequence[tuple[Any, Any]], why: str) -> dict[str, Any]:
+        """Each contact's law as a function of the Bohr frequency, for the full Davies generator."""
         laws = {}
         for reservoir, weight in pairs:
             if reservoir.overrides_rate_matrix:
                 raise ParameterError(
                     f"{type(reservoir).__name__} {reservoir.name!r} overrides rate_matrix (populations "
-                    f"only), which cannot describe coherences that share a Bohr frequency ({self._where}): "
-                    f"give the reservoir a law instead")
+                    f"only), which cannot describe {why} ({self._where}): give the reservoir a law instead")
             values = self._reservoir_values[reservoir.name]
             beta = 1.0 / np.asarray(values["temperature"], dtype=float)[..., None, None]
             gamma = np.asarray(values["coupling"], dtype=float)[..., None, None]
@@ -169,11 +173,27 @@ class DensityMatrixContext(StrokeContext):
                 if not np.isfinite(k).all():
                     raise ParameterError(
                         f"{self._where}: the law {law.name!r} of reservoir {name!r} has no finite rate at "
-                        f"zero Bohr frequency, which degenerate levels need: use a law finite at omega = 0")
+                        f"zero Bohr frequency, which {why} needs: use a law finite at omega = 0")
                 return k
 
             laws[reservoir.name] = rate
-        generators = {name: basis.superoperator(davies.generator(energies, coupling, [rate]))
+        return laws
+
+    def _coherence_block(self, pairs: Sequence[tuple[Any, Any]], energies: np.ndarray, coupling: Any,
+                         tau: np.ndarray) -> np.ndarray:
+        """Deviation of the coherences when several share a Bohr frequency (equally spaced levels):
+        the Davies generator restricted to them, exponentiated."""
+        n = self.n_levels
+        laws = self._rate_functions(pairs, "coherences that share a Bohr frequency")
+        generator = basis.superoperator(davies.generator(energies, coupling, list(laws.values())))[..., n:, n:]
+        return _deviation_of(generator, tau)
+
+    def _relax_general(self, pairs: Sequence[tuple[Any, Any]], energies: np.ndarray, coupling: Any,
+                       tau: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, Any]:
+        """Contact with the full Davies generator (degenerate levels: populations and the coherences
+        between degenerate levels are coupled)."""
+        laws = self._rate_functions(pairs, "degenerate levels")
+        generators = {name: basis.superoperator(davies.generator(energies, coupling, [rate], hamiltonian=False))
                       for name, rate in laws.items()}
         hamiltonian_part = basis.superoperator(davies.generator(energies, coupling, []))
         total = hamiltonian_part + sum(generators.values())
@@ -278,6 +298,17 @@ class DensityMatrixContext(StrokeContext):
         return LinearMap(deviation=deviation, work=work, duration=tau[()], transport=transport)
 
 
+def _deviation_of(generator: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """``exp(G tau) - I`` as ``G Phi``, ``Phi = int_0^tau exp(G t) dt`` from the exponential of
+    ``[[G tau, tau I], [0, 0]]`` (no cancellation for short strokes)."""
+    m = generator.shape[-1]
+    t = np.asarray(tau, dtype=float)[..., None, None]
+    augmented = np.zeros(np.broadcast_shapes(generator.shape[:-2], t.shape[:-2]) + (2 * m, 2 * m))
+    augmented[..., :m, :m] = generator * t
+    augmented[..., :m, m:] = np.eye(m) * t
+    return generator @ scipy.linalg.expm(augmented)[..., :m, m:]
+
+
 def _unitary_deviation(k: np.ndarray) -> np.ndarray:
     """Real deviation of ``rho -> U rho U^dag`` from ``K = U - I``: ``K rho + rho K^dag + K rho K^dag``."""
     n = k.shape[-1]
@@ -321,6 +352,11 @@ class DensityMatrixBackend(Backend):
 
     def dimension(self, n_levels: int) -> int:
         return n_levels * n_levels
+
+    def view(self, model: Any, values: Mapping[str, Any]) -> SubstanceView:
+        substance_values = model.substance_values(values)
+        commutes = bool(np.all(model.substance.commutes(substance_values)))
+        return SubstanceView(model.substance, substance_values, use_fixed_basis=commutes)
 
     def context(self, model: Any, values: Mapping[str, Any], k: int, view: SubstanceView) -> DensityMatrixContext:
         return DensityMatrixContext(model.stroke_values(values, k), view, model.reservoir_values(values),
@@ -374,13 +410,14 @@ class DensityMatrixBackend(Backend):
         return Reference(basis.trace_row(n) / n)
 
     def corner(self, model: Any, values: Mapping[str, Any], vector: np.ndarray, control: Any) -> Corner:
-        rho = basis.to_matrix(vector)
-        _, vectors = model.substance.eigensystem(control, model.substance_values(values))
+        view = self.view(model, values)
+        rho = basis.to_matrix(vector)  # in the working basis
+        _, vectors = view.eigensystem(control)
         eig = rho if vectors is None else np.conj(np.swapaxes(vectors, -1, -2)) @ rho @ vectors
         n = rho.shape[-1]
         populations = np.clip(np.diagonal(eig, axis1=-2, axis2=-1).real, 0.0, 1.0)
         coherence = (np.abs(eig) * (1.0 - np.eye(n))).sum(axis=(-1, -2))
-        return Corner(populations, rho, coherence[()])
+        return Corner(populations, view.to_natural(rho), coherence[()])
 
 
 __all__ = ["DensityMatrixBackend", "DensityMatrixContext", "same_basis", "embed"]

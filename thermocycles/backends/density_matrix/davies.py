@@ -90,12 +90,13 @@ def coherence_deviation(exponents: np.ndarray, duration: Any, n: int) -> np.ndar
     return block
 
 
-def generator(energies: np.ndarray, coupling: np.ndarray | None,
-              laws: Sequence[RateFunction]) -> np.ndarray:
+def generator(energies: np.ndarray, coupling: np.ndarray | None, laws: Sequence[RateFunction], *,
+              hamiltonian: bool = True) -> np.ndarray:
     """The full Davies generator in the eigenbasis, acting on row-major ``vec(rho)``, complex
     ``(..., N^2, N^2)``: for Bohr frequencies shared by several transitions and degenerate levels.
 
-    ``laws`` are the reservoirs' rate functions ``k(omega)`` (temperature, coupling and weight bound).
+    ``laws`` are the reservoirs' rate functions ``k(omega)`` (temperature, coupling and weight
+    bound); ``hamiltonian=False`` leaves out ``-i [H, rho]`` (the dissipator alone).
     """
     e = np.asarray(energies, dtype=float)
     n = e.shape[-1]
@@ -107,9 +108,12 @@ def generator(energies: np.ndarray, coupling: np.ndarray | None,
     degenerate = np.abs(omega) <= SECULAR_TOLERANCE * spectrum_scale(e)[..., None, None]  # [a, b]: E_a = E_b
     L = np.zeros(e.shape[:-1] + (n, n, n, n), dtype=complex)  # [a, b, j, l]
     eye = np.eye(n)
-    L += (-1j * (e[..., :, None] - e[..., None, :]))[..., :, :, None, None] * eye[:, None, :, None] * eye[None, :, None, :]
+    if hamiltonian:
+        L += ((-1j * (e[..., :, None] - e[..., None, :]))[..., :, :, None, None]
+              * eye[:, None, :, None] * eye[None, :, None, :])
+    active = np.abs(A) > 0  # only coupled pairs need a rate (a law may diverge at omega = 0)
     for law in laws:
-        k = law(omega)  # [a, j] = k(E_j - E_a), the rate of the jump j -> a
+        k = np.where(active, law(np.where(active, omega, 1.0)), 0.0)  # [a, j] = k(E_j - E_a): j -> a
         jump = (k * A)[..., :, :, None, None] * np.conj(A)[..., None, None, :, :]  # [a, j, b, l]
         L += np.swapaxes(np.where(same, jump, 0.0), -3, -2)  # -> [a, b, j, l]
         # Gamma = sum_omega k(omega) A(omega)^dag A(omega): Gamma_ab = sum_i k(E_a - E_i) conj(A_ia) A_ib

@@ -27,7 +27,7 @@ import numpy as np
 from ...errors import CycleError
 
 #: absolute tolerance on the entries of the propagator U (whose entries are at most 1)
-TOLERANCE = 1e-12
+TOLERANCE = 1e-13
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**17
 _NODES = np.array([0.5 - np.sqrt(15.0) / 10.0, 0.5, 0.5 + np.sqrt(15.0) / 10.0])
@@ -84,6 +84,29 @@ def _nodes(start: np.ndarray, end: np.ndarray, schedule: Callable[[np.ndarray], 
     return start[..., None, None] + (end - start)[..., None, None] * s
 
 
+def magnus_propagators(hamiltonian: Hamiltonian, start: np.ndarray, end: np.ndarray, tau: np.ndarray,
+                       schedule: Callable[[np.ndarray], np.ndarray], levels: list[int]) -> list[np.ndarray]:
+    """``U - I`` with each of the step counts ``levels`` (one pass over all their steps), no error
+    control (:func:`magnus_deviation` adds it)."""
+    x = np.concatenate([(np.arange(n)[:, None] + _NODES) / n for n in levels])
+    fraction = np.concatenate([np.full(n, 1.0 / n) for n in levels])
+    s = np.asarray(schedule(x), dtype=float)
+    H = hamiltonian(start[..., None, None] + (end - start)[..., None, None] * s)  # batch + (S, 3, N, N)
+    h = tau[..., None, None, None] * fraction[:, None, None]
+    a_1, a_2, a_3 = (-1j * H[..., i, :, :] for i in range(3))
+    alpha1 = h * a_2
+    alpha2 = (np.sqrt(15.0) / 3.0) * h * (a_3 - a_1)
+    alpha3 = (10.0 / 3.0) * h * (a_3 - 2.0 * a_2 + a_1)
+    c1 = _commutator(alpha1, alpha2)
+    c2 = -_commutator(alpha1, 2.0 * alpha3 + c1) / 60.0
+    omega = alpha1 + alpha3 / 12.0 + _commutator(-20.0 * alpha1 - alpha3 + c1, alpha2 + c2) / 240.0
+    g = 1j * omega
+    g = 0.5 * (g + np.conj(np.swapaxes(g, -1, -2)))  # Hermitian to round-off; make it exactly so
+    k = _step_deviation(g)
+    bounds = np.cumsum([0] + list(levels))
+    return [_compose_steps(k[..., a:b, :, :]) for a, b in zip(bounds[:-1], bounds[1:])]
+
+
 def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: Any,
                      schedule: Callable[[np.ndarray], np.ndarray], *, spread: Any,
                      where: str, tolerance: float = TOLERANCE) -> tuple[np.ndarray, int]:
@@ -107,24 +130,7 @@ def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: A
                          f"QuantumAdiabat (ideal adiabatic following)")
 
     def propagate(levels: list[int]) -> list[np.ndarray]:
-        """Propagators for several step counts at once (one pass over all their steps)."""
-        x = np.concatenate([(np.arange(n)[:, None] + _NODES) / n for n in levels])
-        fraction = np.concatenate([np.full(n, 1.0 / n) for n in levels])
-        s = np.asarray(schedule(x), dtype=float)
-        H = hamiltonian(start[..., None, None] + (end - start)[..., None, None] * s)  # batch + (S, 2, N, N)
-        h = tau[..., None, None, None] * fraction[:, None, None]
-        a_1, a_2, a_3 = (-1j * H[..., i, :, :] for i in range(3))
-        alpha1 = h * a_2
-        alpha2 = (np.sqrt(15.0) / 3.0) * h * (a_3 - a_1)
-        alpha3 = (10.0 / 3.0) * h * (a_3 - 2.0 * a_2 + a_1)
-        c1 = _commutator(alpha1, alpha2)
-        c2 = -_commutator(alpha1, 2.0 * alpha3 + c1) / 60.0
-        omega = alpha1 + alpha3 / 12.0 + _commutator(-20.0 * alpha1 - alpha3 + c1, alpha2 + c2) / 240.0
-        g = 1j * omega
-        g = 0.5 * (g + np.conj(np.swapaxes(g, -1, -2)))  # Hermitian to round-off; make it exactly so
-        k = _step_deviation(g)
-        bounds = np.cumsum([0] + levels)
-        return [_compose_steps(k[..., a:b, :, :]) for a, b in zip(bounds[:-1], bounds[1:])]
+        return magnus_propagators(hamiltonian, start, end, tau, schedule, levels)
 
     # step counts steps, 2 steps, 4 steps in one pass; the first that agrees with the one
     # before it to 63 * tolerance is accepted (the O(h^6) error of the finer one is then below it)
@@ -172,4 +178,4 @@ def commuting_phases(energies: Callable[[np.ndarray], np.ndarray], start: Any, e
         coarse = fine
 
 
-__all__ = ["magnus_deviation", "commuting_phases", "TOLERANCE", "MAX_STEPS"]
+__all__ = ["magnus_deviation", "magnus_propagators", "commuting_phases", "TOLERANCE", "MAX_STEPS"]
