@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ..core.finite_differences import Stencil, richardson
 from ..core.model import BACKENDS, METHODS
 from ..errors import AnalysisError, ParameterError
 from ..spec.cycle import Cycle
@@ -168,6 +169,8 @@ class IrreversibleAnalysis:
         Relative tolerance for tight coupling (|q| = 1) and the second-law checks.
     method : {"auto", "closed_form", "linear_algebra"}
         Evaluation path of the cycle (see :meth:`thermocycles.Cycle.performance`).
+    backend : {"auto", "populations", "density_matrix"}
+        State space of the generic path (see :meth:`thermocycles.Cycle.performance`).
 
     Examples
     --------
@@ -183,6 +186,7 @@ class IrreversibleAnalysis:
     richardson: bool = True
     tolerance: float = 1e-7
     method: str = "auto"
+    backend: str = "auto"
 
     def __attrs_post_init__(self) -> None:
         if not (isinstance(self.step, (int, float)) and 0 < self.step < 0.1):
@@ -191,6 +195,8 @@ class IrreversibleAnalysis:
             raise ParameterError(f"IrreversibleAnalysis.tolerance must be in (0, 1); got {self.tolerance!r}")
         if self.method not in METHODS:
             raise ParameterError(f"IrreversibleAnalysis.method must be one of {METHODS}; got {self.method!r}")
+        if self.backend not in BACKENDS:
+            raise ParameterError(f"IrreversibleAnalysis.backend must be one of {BACKENDS}; got {self.backend!r}")
 
     def run(self, cycle: Cycle) -> OnsagerResult:
         """Onsager analysis of ``cycle``."""
@@ -202,40 +208,32 @@ class IrreversibleAnalysis:
         # stencil in (Dw, X2): the 3x3 grid at steps h, h/2 and h/4 (origin once)
         h1, h2 = self.step * abs(w_a), self.step * beta_c
         levels = (1.0, 0.5, 0.25) if self.richardson else (1.0, 0.5)
-        pts = [(0.0, 0.0)]
-        for lv in levels:
-            pts += [(s1 * lv * h1, s2 * lv * h2) for s1 in (-1, 0, 1) for s2 in (-1, 0, 1)
-                    if (s1, s2) != (0, 0)]
-        dw = np.array([p[0] for p in pts])
-        x2 = np.array([p[1] for p in pts])
+        stencil = Stencil([np.array([lv * h1, lv * h2]) for lv in levels], mixed=True)
+        dw, x2 = stencil.offsets[:, 0], stencil.offsets[:, 1]
         for name, g in setup.shape.items():
             values[name] = w_a + dw * g
-        values[setup.cold_T] = np.full(len(pts), T_c)
+        values[setup.cold_T] = np.full(len(dw), T_c)
         values[setup.hot_T] = 1.0 / (beta_c + x2)
-        perf = model.evaluate(values, method=self.method)
-        F = np.asarray(perf.work / perf.cycle_time, dtype=float) * np.ones(len(pts))
-        J2 = np.asarray(-perf.heat[setup.hot] / perf.cycle_time, dtype=float) * np.ones(len(pts))
-        index = {p: k for k, p in enumerate(pts)}
+        perf = model.evaluate(values, method=self.method, backend=self.backend)
+        F = np.asarray(perf.work / perf.cycle_time, dtype=float) * np.ones(len(dw))
+        J2 = np.asarray(-perf.heat[setup.hot] / perf.cycle_time, dtype=float) * np.ones(len(dw))
+        F_exact_origin = F.copy()
+        F_exact_origin[0] = 0.0  # no driving at the reference: the work vanishes exactly
 
-        def at(arr, a, b, lv):
-            return arr[index[(a * lv * h1, b * lv * h2)]] if (a, b) != (0, 0) else arr[0]
-
-        def central(lv):
-            H1, H2 = lv * h1, lv * h2
-            L11 = (at(F, 1, 0, lv) + at(F, -1, 0, lv)) / (2 * beta_c * H1 * H1)
-            L12 = (at(F, 1, 1, lv) - at(F, 1, -1, lv) - at(F, -1, 1, lv) + at(F, -1, -1, lv)) / (4 * H1 * H2)
-            L21 = T_c * (at(J2, 1, 0, lv) - at(J2, -1, 0, lv)) / (2 * H1)
-            L22 = (at(J2, 0, 1, lv) - at(J2, 0, -1, lv)) / (2 * H2)
+        def central(level: int) -> np.ndarray:
+            L11 = stencil.second(F_exact_origin, level)[0] / (2 * beta_c)
+            L12 = stencil.mixed(F, 0, 1, level)
+            L21, L22 = T_c * stencil.first(J2, level)[0], stencil.first(J2, level)[1]
             return np.array([[L11, L12], [L21, L22]])
 
-        estimates = [central(lv) for lv in levels]
+        estimates = [central(level) for level in range(len(levels))]
         if self.richardson:
             # Two extrapolations, from (h, h/2) and (h/2, h/4): their difference carries the
             # truncation left over and the round-off, which grows as the step shrinks.
-            L = (4 * estimates[1] - estimates[0]) / 3
+            L = richardson(estimates[0], estimates[1])
             # when O(h^4) truncation dominates, the difference is 15/16 of L's error; when round-off
             # dominates, it overstates it: twice the difference bounds both
-            error = 2 * np.abs(L - (4 * estimates[2] - estimates[1]) / 3)
+            error = 2 * np.abs(L - richardson(estimates[1], estimates[2]))
         else:
             L = estimates[0]
             error = 4 / 3 * np.abs(estimates[0] - estimates[1])  # the O(h^2) truncation of L(h)
@@ -249,7 +247,7 @@ class IrreversibleAnalysis:
             error = error + GENERIC_PATH_ACCURACY * np.sqrt(np.abs(np.outer(np.diag(L), np.diag(L))))
         verdicts = _verdicts(L, error, self.tolerance)
 
-        given = cycle.model.evaluate(method=self.method)
+        given = cycle.model.evaluate(method=self.method, backend=self.backend)
         X1 = beta_c * dw0
         X2 = 1.0 / given.temperatures[setup.hot] - beta_c
         t = given.cycle_time

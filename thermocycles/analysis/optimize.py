@@ -30,6 +30,7 @@ import numpy as np
 import scipy.optimize
 from scipy.stats import qmc
 
+from ..core.finite_differences import Stencil, richardson
 from ..core.performance import Performance
 from ..errors import AnalysisError, CycleError, DimensionError, ParameterError
 from ..spec.cycle import Cycle
@@ -622,23 +623,12 @@ class _Problem:
             if not np.isfinite(f0[0]) or any(
                     m[0] <= 1e-6 * max(s, 1e-300) for m, s in zip(margins0, self.margin_scale)):
                 break
-            eye = np.eye(d)
-            offsets = [np.zeros(d)]
-            for step in (h, h / 2):
-                offsets += [step * e for e in eye] + [-step * e for e in eye]
-            pairs = [(i, j) for i in range(d) for j in range(i + 1, d)]
-            for i, j in pairs:
-                offsets += [h * (si * eye[i] + sj * eye[j]) for si in (1, -1) for sj in (1, -1)]
-            f, _ = self._evaluate(z + np.array(offsets))
+            stencil = Stencil([np.full(d, h), np.full(d, h / 2)], mixed=True)
+            f, _ = self._evaluate(z + stencil.offsets)
             if not np.all(np.isfinite(f)):
                 break
-            plus1, minus1 = f[1:1 + d], f[1 + d:1 + 2 * d]
-            plus2, minus2 = f[1 + 2 * d:1 + 3 * d], f[1 + 3 * d:1 + 4 * d]
-            grad = (4 * (plus2 - minus2) / h - (plus1 - minus1) / (2 * h)) / 3
-            hess = np.diag((plus1 - 2 * f[0] + minus1) / h**2)
-            for k, (i, j) in enumerate(pairs):
-                fpp, fpm, fmp, fmm = f[1 + 4 * d + 4 * k:1 + 4 * d + 4 * k + 4]
-                hess[i, j] = hess[j, i] = (fpp - fpm - fmp + fmm) / (4 * h * h)
+            grad = richardson(stencil.first(f, 0), stencil.first(f, 1))
+            hess = stencil.hessian(f, 0)
             if not np.all(np.linalg.eigvalsh(hess) > 0):
                 break
             delta = -np.linalg.solve(hess, grad)
@@ -697,29 +687,24 @@ class _Problem:
         f, _ = self._evaluate(z[None, :])
         return float(f[0] / self.scale) if np.isfinite(f[0]) else 1e300
 
-    def _stencil(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """z, then z + h e_i, then z - h e_i (one-sided at the bounds), and the step widths."""
+    def _stencil(self, z: np.ndarray) -> Stencil:
+        """Central differences around z, one-sided where a step would leave [0, 1]."""
         h = 1e-6
-        d = len(z)
-        up = np.where(z + h > 1.0, 0.0, h)
-        down = np.where(z - h < 0.0, 0.0, h)
-        offsets = np.concatenate([np.zeros((1, d)), np.diag(up), -np.diag(down)])
-        return z + offsets, up + down
+        return Stencil([np.where(z + h > 1.0, 0.0, h)], [np.where(z - h < 0.0, 0.0, h)])
 
     def _at(self, z: np.ndarray) -> tuple[Any, Any]:
         key = np.asarray(z, dtype=float).tobytes()
         if self._cache is None or self._cache[0] != key:
-            points, steps = self._stencil(np.asarray(z, dtype=float))
-            f, margins = self._evaluate(points)
-            self._cache = (key, (f, margins, steps))
+            stencil = self._stencil(np.asarray(z, dtype=float))
+            f, margins = self._evaluate(z + stencil.offsets)
+            self._cache = (key, (f, margins, stencil))
         return self._cache[1]
 
     def value_and_gradient(self, z: np.ndarray) -> tuple[float, np.ndarray]:
-        f, _, steps = self._at(z)
-        d = len(steps)
+        f, _, stencil = self._at(z)
         if not np.isfinite(f[0]):
-            return 1e300, np.zeros(d)
-        grad = (f[1 : 1 + d] - f[1 + d :]) / steps
+            return 1e300, np.zeros(stencil.dim)
+        grad = stencil.first(f)
         grad = np.where(np.isfinite(grad), grad, 0.0)
         return float(f[0] / self.scale), grad / self.scale
 
@@ -730,9 +715,8 @@ class _Problem:
                 return float(self._at(z)[1][j][0])
 
             def jac(z, j=j):
-                _, margins, steps = self._at(z)
-                m, d = margins[j], len(steps)
-                return (m[1 : 1 + d] - m[1 + d :]) / steps
+                _, margins, stencil = self._at(z)
+                return stencil.first(margins[j])
 
             if method == "trust-constr":
                 cons.append(scipy.optimize.NonlinearConstraint(fun, 0.0, np.inf, jac=jac))
