@@ -18,13 +18,13 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import timeit  # noqa: E402
+import timeit
 
-import numpy as np  # noqa: E402
-from scipy.special import expit  # noqa: E402
+import numpy as np
+from scipy.special import expit
 
-import thermocycles as tc  # noqa: E402
-from thermocycles.closed_forms.otto_two_level import otto_cycle  # noqa: E402
+import thermocycles as tc
+from thermocycles.closed_forms.otto_two_level import otto_cycle
 
 Q_ = tc.Q_
 NATURAL = dict(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0, w_b=3.0,
@@ -77,10 +77,13 @@ def main() -> dict:
 
 if __name__ == "__main__":
     r = main()
-    print(f"1. unit-free core, closed form otto_cycle        : {r['core_closed_form_us']:8.1f} us  (target < 20 us)")
+    print(f"1. unit-free core, closed form otto_cycle        : {r['core_closed_form_us']:8.1f} us"
+          "  (target < 20 us)")
     print(f"   unit-free core, model.evaluate(...).chi       : {r['core_model_evaluate_chi_us']:8.1f} us")
-    print(f"2. public API with pint, performance().chi       : {r['api_units_performance_us']:8.1f} us  (target < 1000 us)")
+    print(f"2. public API with pint, performance().chi       : {r['api_units_performance_us']:8.1f} us"
+          "  (target < 1000 us)")
     print(f"   public API with pint, build cycle + chi       : {r['api_units_build_and_performance_us']:8.1f} us")
-    print(f"3. 1e6 points: library {r['sweep_1e6_library_ms']:.1f} ms, hand-written numpy {r['sweep_1e6_hand_ms']:.1f} ms"
-          f" -> ratio {r['sweep_ratio']:.2f}  (target <= 2)")
-    print(f"4. generic linear-algebra path, one cycle        : {r['generic_linear_algebra_us']:8.1f} us  (target < 200 us)")
+    print(f"3. 1e6 points: library {r['sweep_1e6_library_ms']:.1f} ms, "
+          f"hand-written numpy {r['sweep_1e6_hand_ms']:.1f} ms -> ratio {r['sweep_ratio']:.2f}  (target <= 2)")
+    print(f"4. generic linear-algebra path, one cycle        : {r['generic_linear_algebra_us']:8.1f} us"
+          "  (target < 200 us)")

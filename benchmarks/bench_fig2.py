@@ -14,13 +14,13 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import time  # noqa: E402
+import time
 
-import numpy as np  # noqa: E402
-import scipy.optimize  # noqa: E402
+import numpy as np
+import scipy.optimize
 
-from thermocycles.closed_forms.otto_two_level import stationarity_residuals  # noqa: E402
-from thermocycles.figures import fig2_data  # noqa: E402
+from thermocycles.closed_forms.otto_two_level import stationarity_residuals
+from thermocycles.figures import fig2_data
 
 
 def main() -> dict:
@@ -34,7 +34,7 @@ def main() -> dict:
     worst = 0.0
     for e, u, v, eps_star in zip(eps_c, data.beta_c_w_a, data.beta_h_w_b, data.eps_star):
         theta = e / (1 + e)
-        sol = scipy.optimize.root(lambda q: stationarity_residuals(q[0], q[1], theta),
+        sol = scipy.optimize.root(lambda q, theta=theta: stationarity_residuals(q[0], q[1], theta),
                                   [u * 1.001, v * 0.999], method="hybr", tol=1e-14)
         u2, v2 = sol.x
         # hybr may stop at machine precision and call it "no further improvement": judge by residual

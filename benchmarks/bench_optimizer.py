@@ -16,14 +16,14 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import time  # noqa: E402
+import time
 
-import numpy as np  # noqa: E402
-import scipy.optimize  # noqa: E402
+import numpy as np
+import scipy.optimize
 
-import thermocycles as tc  # noqa: E402
-from thermocycles.closed_forms.otto_two_level import otto_cycle  # noqa: E402
-from thermocycles.units import TIME_UNIT_S  # noqa: E402
+import thermocycles as tc
+from thermocycles.closed_forms.otto_two_level import otto_cycle
+from thermocycles.units import TIME_UNIT_S
 
 Q_ = tc.Q_
 
@@ -87,8 +87,10 @@ def main() -> dict:
 
 if __name__ == "__main__":
     r = main()
-    print(f"hand-written scipy L-BFGS-B : {r['hand_ms']:.2f} ms ({r['hand_nfev']} evaluations) x={np.round(r['hand_x'], 8)}")
-    print(f"Optimizer L-BFGS-B (units)  : {r['optimizer_ms']:.2f} ms ({r['optimizer_points']} points) x={np.round(r['optimizer_x'], 8)}")
+    print(f"hand-written scipy L-BFGS-B : {r['hand_ms']:.2f} ms ({r['hand_nfev']} evaluations) "
+          f"x={np.round(r['hand_x'], 8)}")
+    print(f"Optimizer L-BFGS-B (units)  : {r['optimizer_ms']:.2f} ms ({r['optimizer_points']} points) "
+          f"x={np.round(r['optimizer_x'], 8)}")
     print(f"ratio Optimizer / by hand   : {r['ratio']:.2f}   (target <= 1.5)")
     print(f"relative difference of chi  : {r['chi_relative_difference']:.1e}")
     print(f"default multistart (units)  : {r['multistart_ms']:.2f} ms")

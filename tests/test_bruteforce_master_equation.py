@@ -36,9 +36,9 @@ from typing import ClassVar
 
 import attrs
 import numpy as np
+import oracle_master_equation as oracle
 import pytest
 
-import oracle_master_equation as oracle
 import thermocycles as tc
 
 #: relative agreement required between the library and the oracle
@@ -92,12 +92,12 @@ def regime_params(name: str) -> dict:
     return {**BASE, **REGIMES[name]}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def oracle_run(name: str) -> oracle.OttoResult:
     return oracle.otto_two_level(**regime_params(name))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def library_perf(name: str, method: str):
     fridge = tc.quantum_otto_refrigerator(**regime_params(name))
     return fridge.performance(method=method)
@@ -293,7 +293,7 @@ UNIT_SPELLINGS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def oracle_physical() -> oracle.OttoResult:
     """The physical cycle in the oracle's units: energy k_B T_c, time 1 / gamma_c."""
     p = PHYS
@@ -428,12 +428,12 @@ def build_oracle_strokes(case: str) -> list:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def oracle_three_level(case: str) -> oracle.CycleResult:
     return oracle.periodic_cycle(ORACLE_THREE_LEVEL, build_oracle_strokes(case), p0=(0.2, 0.3, 0.5))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def library_three_level(case: str):
     return build_library_cycle(case).performance(method="linear_algebra")
 

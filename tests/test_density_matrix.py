@@ -22,9 +22,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import oracle_density_matrix as brute
 import pytest
 
-import oracle_density_matrix as brute
 import thermocycles as tc
 
 qutip_oracle = pytest.importorskip("oracle_qutip")
@@ -164,7 +164,7 @@ def test_invariants_of_the_periodic_state(name):
     model = cycle.model
     substance, values = model.substance, model.substance_values(model.defaults)
     temperatures = {"c": 1.0, "h": 2.0}
-    for k, stroke in enumerate(perf.strokes):
+    for stroke in perf.strokes:
         for rho in (stroke.state_start, stroke.state_end):
             assert abs(np.trace(rho) - 1.0) < 1e-13
             assert np.abs(rho - rho.conj().T).max() < 1e-13

@@ -16,7 +16,8 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(thermocycles.__path__, "t
 
 
 def test_every_module_is_found():
-    assert {"thermocycles.spec.cycle", "thermocycles.analysis.optimize", "thermocycles.analysis.irreversible", "thermocycles.backends.density_matrix.backend"} <= set(MODULES)
+    assert {"thermocycles.spec.cycle", "thermocycles.analysis.optimize", "thermocycles.analysis.irreversible",
+            "thermocycles.backends.density_matrix.backend"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", ["thermocycles", *MODULES])

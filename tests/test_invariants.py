@@ -52,10 +52,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, assume, example, given, note, settings, target
 from hypothesis import strategies as st
-
+from numerics import delta_condition, generic_path_rtol
 
 import thermocycles as tc
-from numerics import delta_condition, generic_path_rtol
 
 EPS = float(np.finfo(float).eps)
 FIRST_LAW_RTOL = 1e-13

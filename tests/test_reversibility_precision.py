@@ -22,9 +22,9 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numerics import reference
 
 import thermocycles as tc
-from numerics import reference
 
 EPS = float(np.finfo(float).eps)
 TINY = float(np.finfo(float).tiny)

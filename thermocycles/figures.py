@@ -13,8 +13,8 @@ from typing import Any
 import attrs
 import numpy as np
 
-from .closed_forms.otto_two_level import optimal_frequencies
 from .bounds import curzon_ahlborn_cop, eps_plus
+from .closed_forms.otto_two_level import optimal_frequencies
 
 #: Default eps_C grid of Fig. 2 (the paper plots 0 < eps_C <= 10).
 DEFAULT_EPS_C = np.linspace(0.05, 10.0, 200)
@@ -87,7 +87,7 @@ def plot_fig2(data: Fig2Data, path: str | Path) -> Path:
     Needs matplotlib (``pip install "thermocycles[plot]"``).
     """
     try:
-        from matplotlib.figure import Figure
+        from matplotlib.figure import Figure  # noqa: PLC0415 (an optional dependency)
     except ImportError as exc:  # pragma: no cover - exercised by the CLI test with matplotlib hidden
         raise ImportError("plotting needs matplotlib: pip install \"thermocycles[plot]\"") from exc
     fig = Figure(figsize=(6.4, 6.4), layout="constrained")

@@ -37,7 +37,7 @@ import numpy as np
 from ..core.modes import Mode
 from ..core.performance import Performance
 from ..errors import DimensionError, ParameterError
-from ..units import DIMENSIONLESS, ENTROPY_RATE, POWER, Kind, Q_, is_quantity, to_natural
+from ..units import DIMENSIONLESS, ENTROPY_RATE, POWER, Q_, Kind, is_quantity, to_natural
 
 
 @attrs.frozen
@@ -73,7 +73,7 @@ class Objective:
         if value not in (None, "refrigerator", "engine"):
             raise ParameterError(f"Objective.domain must be 'refrigerator', 'engine' or None; got {value!r}")
 
-    def domain_constraints(self) -> tuple["Constraint", ...]:
+    def domain_constraints(self) -> tuple[Constraint, ...]:
         """The domain as smooth constraints ``g(perf) >= 0`` (for constrained optimisers)."""
         if self.domain == "refrigerator":
             return (Constraint(lambda p: p.q_c, "cools (q_c >= 0)"),

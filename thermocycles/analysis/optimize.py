@@ -242,7 +242,7 @@ class Optimizer:
             self._problem(self.cycle)
 
     # -- setting up ---------------------------------------------------------------------------
-    def _problem(self, cycle: Cycle) -> "_Problem":
+    def _problem(self, cycle: Cycle) -> _Problem:
         if not isinstance(cycle, Cycle):
             raise ParameterError(f"Optimizer.run needs a Cycle; got {cycle!r}")
         model = cycle.model
@@ -277,7 +277,9 @@ class Optimizer:
             how = self.scale.get(name) or ("log" if lo_n > 0 and hi_n / lo_n >= 10 else "linear")
             if how == "log" and lo_n <= 0:
                 raise ParameterError(f"Optimizer.scale[{name!r}] = 'log' needs a positive lower bound")
-            lower.append(lo_n), upper.append(hi_n), log.append(how == "log")
+            lower.append(lo_n)
+            upper.append(hi_n)
+            log.append(how == "log")
         if isinstance(self.objective, str):
             mode = _mode(cycle) if self.objective in ("ecological", "omega") else None
             objective = _objectives.get(self.objective, mode=mode)
@@ -343,7 +345,7 @@ class Optimizer:
             z, ok, message = self._global(problem, start)
         return self._result(cycle, problem, z, ok, message)
 
-    def _multistart(self, problem: "_Problem", start: np.ndarray) -> tuple[np.ndarray, bool, str]:
+    def _multistart(self, problem: _Problem, start: np.ndarray) -> tuple[np.ndarray, bool, str]:
         points = np.vstack([start[None, :], self._sample(len(start))])
         values, feasible = problem.evaluate_batch(points)
         order = np.argsort(np.where(feasible & np.isfinite(values), values, np.inf))
@@ -366,7 +368,7 @@ class Optimizer:
     def _sample(self, d: int) -> np.ndarray:
         return _sobol(d, self.n_starts, self.seed)
 
-    def _local(self, problem: "_Problem", z0: np.ndarray, method: str) -> tuple[np.ndarray, bool, str]:
+    def _local(self, problem: _Problem, z0: np.ndarray, method: str) -> tuple[np.ndarray, bool, str]:
         bounds = scipy.optimize.Bounds(np.zeros(len(z0)), np.ones(len(z0)))
         options = dict(self.options)
         kwargs: dict[str, Any] = {}
@@ -396,7 +398,7 @@ class Optimizer:
         problem.n_iterations += int(getattr(res, "nit", 0) or 0)
         return z, bool(res.success), _text(res.message)
 
-    def _global(self, problem: "_Problem", start: np.ndarray) -> tuple[np.ndarray, bool, str]:
+    def _global(self, problem: _Problem, start: np.ndarray) -> tuple[np.ndarray, bool, str]:
         d = len(problem.names)
         bounds = [(0.0, 1.0)] * d
         options = dict(self.options)
@@ -431,7 +433,7 @@ class Optimizer:
         z, ok, message = problem.best_of([(z, ok, message), (z2, ok and ok2, f"{message}; {local} polish: {message2}")])
         return z, ok, message
 
-    def _result(self, cycle: Cycle, problem: "_Problem", z: np.ndarray, ok: bool,
+    def _result(self, cycle: Cycle, problem: _Problem, z: np.ndarray, ok: bool,
                 message: str) -> OptimizationResult:
         x_nat = problem.from_unit(z)
         names = problem.names
@@ -692,7 +694,7 @@ class _Problem:
         h = 1e-6
         return Stencil([np.where(z + h > 1.0, 0.0, h)], [np.where(z - h < 0.0, 0.0, h)])
 
-    def _at(self, z: np.ndarray) -> tuple[Any, Any]:
+    def _at(self, z: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], Stencil]:
         key = np.asarray(z, dtype=float).tobytes()
         if self._cache is None or self._cache[0] != key:
             stencil = self._stencil(np.asarray(z, dtype=float))

@@ -27,7 +27,7 @@ from ..spec.laws import TANH
 from ..spec.reservoirs import Reservoir
 from ..spec.strokes import Isochore, QuantumAdiabat
 from ..spec.substances import TwoLevelSubstance
-from . import register_closed_form
+from .registry import register_closed_form
 
 
 def time_factor(x: Any, y: Any) -> Any:
@@ -181,7 +181,8 @@ def match_two_level_otto(model: Any) -> Any:
     strokes = model.strokes
     if type(model.substance) is not TwoLevelSubstance or len(strokes) != 4:
         return None
-    if [type(s) for s in strokes] != [Isochore, QuantumAdiabat, Isochore, QuantumAdiabat]:
+    expected: list[type] = [Isochore, QuantumAdiabat, Isochore, QuantumAdiabat]
+    if [type(s) for s in strokes] != expected:
         return None
     for stroke in (strokes[0], strokes[2]):
         if type(stroke.reservoir) is not Reservoir or stroke.reservoir.law is not TANH:
@@ -333,7 +334,8 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
 
     converged = np.zeros(len(theta), dtype=bool)
     iterations = 0
-    for iterations in range(1, max_iter + 1):
+    while iterations < max_iter:
+        iterations += 1
         newton, neg_def, g = newton_step(p)
         # Newton where the Hessian is negative definite (near a maximum), else gradient ascent.
         direction = np.where(neg_def[:, None], newton, g)
@@ -401,7 +403,7 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
     >>> bool(r.converged), round(r.tau_c, 10) == round(r.tau_h, 10)
     (True, True)
     """
-    import scipy.optimize
+    import scipy.optimize  # noqa: PLC0415 (slow to import; only this solver needs it)
 
     if not all(np.isfinite(q) and q > 0 for q in (gamma_c, gamma_h, tau_adi)):
         raise ParameterError("optimal_time_allocation: gamma_c, gamma_h and tau_adi must be finite and > 0; "

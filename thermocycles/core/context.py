@@ -16,14 +16,14 @@ Each returns a :class:`~thermocycles.core.linear_map.LinearMap` on the backend's
 from __future__ import annotations
 
 import abc
-from typing import Any, Callable, Mapping, Sequence, Union
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
 from .linear_map import LinearMap
 
 #: a schedule: a name ("linear", "cosine") or a function s(t / tau) with s(0) = 0 and s(1) = 1
-Schedule = Union[str, Callable[[np.ndarray], np.ndarray]]
+Schedule = str | Callable[[np.ndarray], np.ndarray]
 
 
 class StrokeContext(abc.ABC):

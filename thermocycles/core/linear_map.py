@@ -38,7 +38,7 @@ class ThermalLabel:
     basis: np.ndarray | None = None
     valid: np.ndarray | None = None
 
-    def moved_to(self, basis: np.ndarray | None) -> "ThermalLabel":
+    def moved_to(self, basis: np.ndarray | None) -> ThermalLabel:
         """The same populations in another eigenbasis (ideal adiabatic following)."""
         return ThermalLabel(self.energies, self.temperature, basis, self.valid)
 
@@ -99,7 +99,7 @@ class LinearMap:
         """The map ``M = I + deviation``."""
         return self.deviation + np.eye(self.dimension)
 
-    def then(self, other: "LinearMap") -> "LinearMap":
+    def then(self, other: LinearMap) -> LinearMap:
         """This map followed by ``other`` (durations add; heats of a reservoir touched by both add).
 
         Examples

@@ -22,6 +22,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from ..backends import BACKEND_OBJECTS
+from ..closed_forms import find_closed_form
 from ..errors import CycleError, ParameterError
 from .performance import Performance, StrokeRecord
 from .periodic import solve_periodic
@@ -77,8 +79,6 @@ class CycleModel:
     def closed_form(self) -> Callable[[Mapping[str, Any]], Performance] | None:
         """The closed-form evaluator that matched this cycle, if any."""
         if not self._closed_form:
-            from ..closed_forms import find_closed_form  # the registry fills when closed_forms loads
-
             self._closed_form.append(find_closed_form(self))
         return self._closed_form[0]
 
@@ -158,8 +158,6 @@ class CycleModel:
 
     def choose_backend(self, values: Mapping[str, Any], requested: str = "auto") -> Any:
         """The backend object that evaluates these values (raises with the reason if none can)."""
-        from ..backends import BACKEND_OBJECTS  # noqa: PLC0415 (backends import core modules)
-
         if requested != "auto":
             chosen = BACKEND_OBJECTS[requested]
             reason = chosen.refusal(self, values)

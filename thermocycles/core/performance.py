@@ -135,7 +135,7 @@ class Performance:
         #: "populations" or "density_matrix": the state space the record was computed in
         self.backend = backend
 
-    def with_units(self, units: bool) -> "Performance":
+    def with_units(self, units: bool) -> Performance:
         """The same record with (for a cycle built with units) or without units."""
         if units == self._units:
             return self
@@ -146,7 +146,7 @@ class Performance:
         twin.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_n_")})
         return twin
 
-    def natural(self) -> "Performance":
+    def natural(self) -> Performance:
         """The same record without units (natural units, hbar = k_B = 1): the record plugins use."""
         return self.with_units(False)
 

@@ -143,19 +143,23 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
     # changes since): over a cycle the first parts of the works add up to (sum of the work rows) .
     # x_first, which vanishes for an Otto cycle, and the changes are as small as the heats
     base = starts[first]
-    since: Any = 0.0
+    since = np.zeros(np.shape(base))
     work: dict[int, np.ndarray] = {}
     work_since: dict[int, np.ndarray] = {}
     for k in order:
         m = maps[k]
-        work_since[k] = dot(m.work, since) if np.ndim(since) else np.zeros(np.shape(base)[:-1])
+        work_since[k] = dot(m.work, since)
         work[k] = dot(m.work, base) + work_since[k]
         if m.fixed is None:
-            heat[k] = {name: dot(row, base) + (dot(row, since) if np.ndim(since) else 0.0)
-                       for name, row in m.heat.items()}
+            heat[k] = {name: dot(row, base) + dot(row, since) for name, row in m.heat.items()}
         since = since + changes[k]
-    rows = sum(m.work for m in maps)
-    total_work = sum(work_since.values()) + (dot(rows, base) if np.any(rows) else 0.0)
+    rows = maps[0].work
+    for m in maps[1:]:
+        rows = rows + m.work
+    total_work = sum(work_since.values())
+    if np.any(rows):
+        total_work = total_work + dot(rows, base)
+    total_work = np.asarray(total_work)[()]
     return PeriodicSolution([starts[k] for k in range(n)], [ends[k] for k in range(n)],
                             [heat[k] for k in range(n)], [work[k] for k in range(n)], total_work)
 
@@ -182,12 +186,14 @@ def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray],
         if not np.any(choose):
             continue
         (name,) = maps[k].heat
+        energy = maps[k].energy
+        assert energy is not None  # a candidate
         if np.all(choose):
             changes[k] = changes[k] - total
-            heat[k] = {name: dot(maps[k].energy, changes[k])}
+            heat[k] = {name: dot(energy, changes[k])}
         else:
             changes[k] = np.where(choose[..., None], changes[k] - total, changes[k])
-            heat[k] = {name: np.where(choose, dot(maps[k].energy, changes[k]), heat[k][name])}
+            heat[k] = {name: np.where(choose, dot(energy, changes[k]), heat[k][name])}
 
 
 __all__ = ["solve_periodic", "PeriodicSolution", "SolveSupport", "transported"]

@@ -169,7 +169,7 @@ class Cycle:
         """
         return self.model.evaluate(method=method, backend=backend, units=True)
 
-    def with_parameters(self, **values: Any) -> "Cycle":
+    def with_parameters(self, **values: Any) -> Cycle:
         """A new cycle with some parameters changed (every field that shares them changes).
 
         Examples

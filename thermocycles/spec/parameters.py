@@ -25,8 +25,16 @@ import numpy as np
 
 from ..errors import CycleError, DimensionError
 from ..units import Kind
-from .values import (NONNEGATIVE, POSITIVE, Parameter, check_constraint, component_label,
-                     describe_value, natural_value, value_specs)
+from .values import (
+    NONNEGATIVE,
+    POSITIVE,
+    Parameter,
+    check_constraint,
+    component_label,
+    describe_value,
+    natural_value,
+    value_specs,
+)
 
 Owner = tuple[Hashable, ...]
 _EXPLICIT = "explicit Parameter"
@@ -110,7 +118,8 @@ def build_parameter_table(
     # gets it from an explicit Parameter, or all belong to one control junction.
     named: list[tuple[str, _Slot, Hashable]] = []
 
-    def add(owner: Owner, component: Any, field: str, kind: Kind, constraint, auto: str) -> None:
+    def add(owner: Owner, component: Any, field: str, kind: Kind | None, constraint: str | None, auto: str) -> None:
+        assert kind is not None, "control fields are named by the junction rules below"
         slot = _Slot(owner, component_label(component), field, kind, constraint, getattr(component, field))
         named.append((slot.explicit or auto, slot, _EXPLICIT if slot.explicit else (owner, field)))
 
@@ -170,9 +179,9 @@ def build_parameter_table(
         groups.setdefault(name, []).append((slot, source))
     specs: dict[str, ParameterSpec] = {}
     binding: dict[tuple[Owner, str], str] = {}
-    for name, members in groups.items():
-        slots = [s for s, _ in members]
-        sources = {source for _, source in members}
+    for name, group in groups.items():
+        slots = [s for s, _ in group]
+        sources = {source for _, source in group}
         if len(sources) > 1:
             raise CycleError(
                 f"the parameter name {name!r} would be used by {', '.join(s.where for s in slots)}; "

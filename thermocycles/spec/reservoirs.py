@@ -9,14 +9,12 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..units import RATE, TEMPERATURE
-from .laws import TANH, BathLaw, as_law
+from .laws import LAWS, TANH, BathLaw, as_law
 from .values import POSITIVE, Component, check_identifier, value_field
 
 
 def _is_law(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     if not isinstance(value, BathLaw):
-        from .laws import LAWS
-
         raise ParameterError(
             f"{type(instance).__name__}.law must be one of {', '.join(map(repr, LAWS))}, a callable "
             f"k(omega, beta, gamma) or a BathLaw; got {value!r}")

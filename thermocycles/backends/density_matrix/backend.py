@@ -64,9 +64,12 @@ def same_basis(first: np.ndarray | None, second: np.ndarray | None) -> Any:
     """Where two eigenbases are one (columns equal up to phases), per batch element."""
     if first is None and second is None:
         return True
-    n = (first if first is not None else second).shape[-1]
-    a = np.eye(n) if first is None else first
-    b = np.eye(n) if second is None else second
+    if first is None:
+        a = b = np.asarray(second)
+        a = np.eye(a.shape[-1])
+    else:
+        a = first
+        b = np.eye(a.shape[-1]) if second is None else second
     overlap = np.abs(np.diagonal(np.conj(np.swapaxes(a, -1, -2)) @ b, axis1=-2, axis2=-1))
     return np.all(np.abs(overlap - 1.0) <= SAME_BASIS_TOLERANCE, axis=-1)
 
@@ -119,7 +122,7 @@ class DensityMatrixContext(StrokeContext):
                 coherences = self._coherence_block(pairs, energies, coupling, tau)
             else:
                 zero_rates = [self._zero_rate(r, w) for r, w in pairs] if coupling is not None else []
-                exponents = davies.coherence_exponents(energies, sum(rates.values()), coupling, zero_rates)
+                exponents = davies.coherence_exponents(energies, kernels.total_rates(rates), coupling, zero_rates)
                 coherences = davies.coherence_deviation(exponents, tau, n)
             deviation_eig = _block_diagonal(deviation_pop, coherences)
             heat_eig = {name: np.concatenate([row, np.zeros(row.shape[:-1] + (n * n - n,))], axis=-1)
@@ -207,7 +210,7 @@ class DensityMatrixContext(StrokeContext):
         deviation = total @ integral
         energy_row = basis.to_vector(energies[..., None, :] * np.eye(energies.shape[-1]))
         if len(generators) == 1:
-            heat = {name: (energy_row[..., None, :] @ deviation)[..., 0, :] for name in generators}
+            heat = dict.fromkeys(generators, (energy_row[..., None, :] @ deviation)[..., 0, :])
         else:
             heat = {name: (energy_row[..., None, :] @ g @ integral)[..., 0, :] for name, g in generators.items()}
         fixed = _null_state(total)
@@ -387,9 +390,9 @@ class DensityMatrixBackend(Backend):
             populations = kernels.gth_solve(kernels.stochastic_product([d[..., :n, :n] for d in deviations]),
                                             rhs[..., :n])
             return np.concatenate([populations, np.zeros(populations.shape[:-1] + (n2 - n,))], axis=-1)
-        total = None
-        for d in deviations:
-            total = d if total is None else total + d + d @ total
+        total = deviations[0]
+        for d in deviations[1:]:
+            total = total + d + d @ total
         trace = basis.trace_row(n)
         scale = np.abs(total).max(axis=(-1, -2), keepdims=True)
         system = -total + (scale / n) * (trace[:, None] * trace[None, :])

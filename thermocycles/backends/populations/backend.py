@@ -76,7 +76,7 @@ def stationary(eps: np.ndarray, pairs: Sequence[tuple[Any, Any]], rates: Mapping
     if len(pairs) == 1 and _thermal(pairs[0][0]):
         temperature = np.asarray(reservoir_values[pairs[0][0].name]["temperature"], dtype=float)
         return gibbs(eps, temperature), ThermalLabel(eps, temperature), None
-    pi = kernels.stationary_state(sum(rates.values()))
+    pi = kernels.stationary_state(kernels.total_rates(rates))
     if len(pairs) == 1:
         return pi, None, None
     tau = np.asarray(duration, dtype=float)

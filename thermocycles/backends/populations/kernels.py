@@ -41,6 +41,15 @@ def generator_from_rates(rates: np.ndarray) -> np.ndarray:
     return rates - eye * rates.sum(axis=-2)[..., None, :]
 
 
+def total_rates(rates: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The sum of several reservoirs' rate matrices (broadcast)."""
+    arrays = list(rates.values())
+    total = np.asarray(arrays[0], dtype=float)
+    for more in arrays[1:]:
+        total = total + more
+    return total
+
+
 def energy_change_row(energies: np.ndarray, deviation: np.ndarray) -> np.ndarray:
     """The row ``h`` with ``h @ p = energies @ (deviation @ p)``, as ``h_j = sum_i (E_i - E_j) D_ij``:
     the columns of a deviation sum to zero, so the diagonal drops out and no large terms cancel."""
@@ -70,7 +79,7 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
     eps = np.asarray(energies, dtype=float)
     tau = np.asarray(duration, dtype=float)
     names = list(rates)
-    total = rates[names[0]] if len(names) == 1 else sum(rates[name] for name in names)
+    total = total_rates(rates)
     n = total.shape[-1]
     if n == 2:
         return _relaxation_two_levels(eps, rates, total, tau)
@@ -96,17 +105,17 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
         deviation, integral = _propagate_fast(R, t, several)
     else:
         deviation = np.empty_like(R)
-        integral = np.empty_like(R) if several else None
+        integral = np.empty_like(R)  # filled only with several reservoirs
         for mask, propagate in ((~wide, _propagate_fast), (wide, _propagate_exact)):
             if mask.any():
                 dev_m, phi_m = propagate(R[mask], t[mask], several)
                 deviation[mask] = dev_m
-                if several:
+                if phi_m is not None:
                     integral[mask] = phi_m
     # each diagonal entry: minus its column's off-diagonal sum (exact, subtraction-free)
     deviation = generator_from_rates(deviation).reshape(batch + (n, n))
     eps_b = _shaped(eps, batch + (n,))
-    if several:
+    if several and integral is not None:
         integral = integral.reshape(batch + (n, n))
         heat = {name: (energy_change_row(eps_b, _shaped(rates[name], batch + (n, n)))[..., None, :]
                        @ integral)[..., 0, :] for name in names}
@@ -145,7 +154,7 @@ def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.nda
     if not several and not short.any() and norm.max() < 36:  # the common case, in one step
         return scipy.linalg.expm(generator) - eye, None
     deviation = np.empty_like(R)
-    integral = np.empty_like(R) if several else None
+    integral = np.empty_like(R)  # filled only with several reservoirs
     if short.any():
         aug = np.zeros((int(short.sum()), 2 * n, 2 * n))
         aug[:, :n, :n] = generator[short]
@@ -169,7 +178,7 @@ def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.nda
         if several:
             group_inverse = np.linalg.inv(R_r - projector) + projector
             integral[rest] = t_r[:, None, None] * projector + group_inverse @ deviation[rest]
-    return deviation, integral
+    return deviation, integral if several else None
 
 
 def _propagate_exact(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.ndarray, np.ndarray | None]:
@@ -282,13 +291,11 @@ def eye_matrix(n: int) -> np.ndarray:
 def stochastic_product(deviations: list[np.ndarray]) -> np.ndarray:
     """``prod_k (I + D_k)`` (later maps on the left); products of nonnegative matrices, so the
     off-diagonal entries keep their relative precision."""
-    total = None
-    for dev in deviations:
+    total = np.asarray(deviations[0], dtype=float) + eye_matrix(np.shape(deviations[0])[-1])
+    for dev in deviations[1:]:
         dev = np.asarray(dev, dtype=float)
-        if total is not None and not dev.any():  # an identity map (e.g. an adiabat)
-            continue
-        step = dev + eye_matrix(dev.shape[-1])
-        total = step if total is None else step @ total
+        if dev.any():  # else an identity map (e.g. an adiabat)
+            total = (dev + eye_matrix(dev.shape[-1])) @ total
     return total
 
 

@@ -8,8 +8,8 @@ import attrs
 import numpy as np
 
 from ...units import ENERGY
-from .base import HamiltonianSubstance
 from ..values import value_field
+from .base import HamiltonianSubstance
 
 _SIGMA_Z = np.array([[1.0, 0.0], [0.0, -1.0]], dtype=complex)
 _SIGMA_X = np.array([[0.0, 1.0], [1.0, 0.0]], dtype=complex)
