@@ -19,7 +19,7 @@ Public names are re-exported here; see the README for a tour.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import bounds, units
+from . import bounds, extend, units
 from .analysis import objectives
 from .analysis.irreversible import IrreversibleAnalysis, OnsagerResult
 from .analysis.optimize import OptimizationResult, Optimizer
@@ -48,6 +48,6 @@ __all__ = [
     "IrreversibleAnalysis", "Isochore", "LinearMap", "MatrixSubstance", "Mode", "OnsagerResult",
     "OptimizationResult", "Optimizer", "Parameter", "ParameterError", "Performance", "Q_", "QuantumAdiabat",
     "Qubit", "Reservoir", "Stroke", "StrokeContext", "StrokeRecord", "Substance", "ThermocyclesError",
-    "TwoLevelSubstance", "UnitaryStroke", "bounds", "laws", "objectives", "quantum_otto_cycle",
+    "TwoLevelSubstance", "UnitaryStroke", "bounds", "extend", "laws", "objectives", "quantum_otto_cycle",
     "quantum_otto_refrigerator", "units", "ureg", "value_field",
 ]
