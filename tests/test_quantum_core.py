@@ -261,3 +261,89 @@ def test_backend_choice():
         coherent.performance(backend="populations")
     with pytest.raises(tc.ParameterError, match=r"backend must be one of"):
         coherent.performance(backend="qutip")
+
+
+# --- invariants of coherent cycles over random inputs -----------------------------------------------
+
+def von_neumann_entropy(rho: np.ndarray) -> float:
+    p = np.clip(np.linalg.eigvalsh(rho), 1e-300, None)
+    return float(-(p * np.log(p)).sum())
+
+
+@settings(max_examples=max(10, EXAMPLES // 4), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(delta=st.floats(0.05, 4.0), T_c=st.floats(0.2, 3.0), ratio=st.floats(1.1, 4.0),
+       w_a=st.floats(0.2, 3.0), w_ratio=st.floats(1.1, 5.0), tau_c=st.floats(0.01, 3.0),
+       tau_h=st.floats(0.01, 3.0), ramp_up=st.floats(0.0, 3.0), ramp_down=st.floats(0.0, 3.0),
+       schedule=st.sampled_from(["linear", "cosine"]), laws=st.sampled_from([("tanh", "tanh"), ("bosonic", "fermionic")]))
+def test_coherent_cycles_keep_trace_positivity_first_law_and_spohn(delta, T_c, ratio, w_a, w_ratio, tau_c, tau_h,
+                                                                    ramp_up, ramp_down, schedule, laws):
+    temperatures = {"c": T_c, "h": T_c * ratio}
+    cold = tc.Reservoir(name="c", temperature=T_c, coupling=1.0, law=laws[0])
+    hot = tc.Reservoir(name="h", temperature=T_c * ratio, coupling=0.6, law=laws[1])
+    w_lo, w_hi = tc.Parameter("w_a", w_a), tc.Parameter("w_b", w_a * w_ratio)
+    substance = tc.Qubit(transverse=delta)
+    cycle = tc.Cycle(substance=substance, strokes=[
+        tc.Isochore(name="c", reservoir=cold, control=w_lo, duration=tau_c),
+        tc.UnitaryStroke(name="ch", start=w_lo, end=w_hi, duration=ramp_up, schedule=schedule),
+        tc.Isochore(name="h", reservoir=hot, control=w_hi, duration=tau_h),
+        tc.UnitaryStroke(name="hc", start=w_hi, end=w_lo, duration=ramp_down, schedule=schedule)])
+    perf = cycle.performance()
+    values = {"transverse": np.asarray(delta)}
+    scale = w_a * w_ratio
+    for stroke in perf.strokes:
+        for rho in (stroke.state_start, stroke.state_end):
+            assert abs(np.trace(rho) - 1) < 1e-12 and np.linalg.eigvalsh(rho).min() > -1e-12
+        h_start = substance.hamiltonian(stroke.control_start, values)
+        h_end = substance.hamiltonian(stroke.control_end, values)
+        change = np.trace(h_end @ stroke.state_end - h_start @ stroke.state_start).real
+        heat = sum(stroke.heat.values())
+        assert abs(heat + stroke.work - change) < 1e-12 * scale
+        for reservoir, q in stroke.heat.items():  # Spohn: entropy change minus beta Q >= 0
+            spohn = von_neumann_entropy(stroke.state_end) - von_neumann_entropy(stroke.state_start)
+            assert spohn - q / temperatures[reservoir] >= -1e-11
+    assert abs(sum(perf.heat.values()) + perf.work) < 1e-12 * scale
+    assert perf.entropy_production >= -1e-12 * scale / T_c
+
+
+# --- transition probabilities keep relative precision --------------------------------------------
+
+def decimal_expm(matrix: np.ndarray, digits: int = 50) -> list[list[Any]]:
+    """exp(matrix) in decimal arithmetic (Taylor series after scaling, then squaring)."""
+    from decimal import Decimal, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = digits
+        n = len(matrix)
+        a = [[Decimal(float(x)) for x in row] for row in matrix]
+        norm = max(sum(abs(x) for x in row) for row in a)
+        squarings = max(0, int(np.ceil(np.log2(float(norm) / 0.25))) if norm > 0 else 0)
+        a = [[x / (2**squarings) for x in row] for row in a]
+
+        def mul(p, q):
+            return [[sum(p[i][k] * q[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
+
+        result = [[Decimal(int(i == j)) for j in range(n)] for i in range(n)]
+        term = [row[:] for row in result]
+        for k in range(1, 60):
+            term = [[x / k for x in row] for row in mul(term, a)]
+            result = [[r + t for r, t in zip(rr, tt)] for rr, tt in zip(result, term)]
+        for _ in range(squarings):
+            result = mul(result, result)
+        return result
+
+
+@pytest.mark.parametrize("spread", [1.0, 5.0, 12.0, 30.0, 200.0])
+def test_transition_probabilities_keep_relative_precision(spread):
+    """Off-diagonal entries of a contact's map against 50-digit arithmetic: relatively accurate to
+    1e-9 whatever their size (matrix exponential where the rates span less than 1e6, uniformisation
+    beyond)."""
+    from thermocycles.backends.populations import kernels
+
+    energies = np.array([0.0, 0.3, 0.7, 1.0]) * spread
+    rates = tc.laws.TANH.rate_matrix(energies, 1.0, 1.0)
+    deviation, _, _ = kernels.relaxation(energies, {"c": rates}, 0.7)
+    exact = decimal_expm(rates * 0.7)
+    for i in range(4):
+        for j in range(4):
+            if i != j and float(exact[i][j]) > 1e-300:
+                assert abs(deviation[i, j] / float(exact[i][j]) - 1) < 1e-9, (i, j, spread)
