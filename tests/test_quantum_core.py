@@ -274,7 +274,8 @@ def von_neumann_entropy(rho: np.ndarray) -> float:
 @given(delta=st.floats(0.05, 4.0), T_c=st.floats(0.2, 3.0), ratio=st.floats(1.1, 4.0),
        w_a=st.floats(0.2, 3.0), w_ratio=st.floats(1.1, 5.0), tau_c=st.floats(0.01, 3.0),
        tau_h=st.floats(0.01, 3.0), ramp_up=st.floats(0.0, 3.0), ramp_down=st.floats(0.0, 3.0),
-       schedule=st.sampled_from(["linear", "cosine"]), laws=st.sampled_from([("tanh", "tanh"), ("bosonic", "fermionic")]))
+       schedule=st.sampled_from(["linear", "cosine"]),
+       laws=st.sampled_from([("tanh", "tanh"), ("bosonic", "fermionic")]))
 def test_coherent_cycles_keep_trace_positivity_first_law_and_spohn(delta, T_c, ratio, w_a, w_ratio, tau_c, tau_h,
                                                                     ramp_up, ramp_down, schedule, laws):
     temperatures = {"c": T_c, "h": T_c * ratio}

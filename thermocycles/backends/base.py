@@ -17,7 +17,7 @@ A new backend subclasses :class:`Backend` and is added to
 from __future__ import annotations
 
 import abc
-from typing import Any, ClassVar, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -58,7 +58,8 @@ class SubstanceView:
             self.working_basis = fixed(values)
         self._cache: dict[tuple[str, int], tuple[Any, Any]] = {}
 
-    def _cached(self, what: str, control: Any, compute: Any) -> Any:
+    def cached(self, what: str, control: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()`` for a control value, computed once per view: the answer named ``what``."""
         key = (what, id(control))
         hit = self._cache.get(key)
         if hit is not None and hit[0] is control:  # the control is held, so its id is not reused
@@ -79,11 +80,11 @@ class SubstanceView:
                     f"{type(self.substance).__name__} has n_levels = {self.n_levels}, but its energies at a "
                     f"control value have shape {energies.shape} (the last axis must hold the {self.n_levels} levels)")
             return energies, vectors
-        return self._cached("eigensystem", control, compute)
+        return self.cached("eigensystem", control, compute)
 
     def coupling(self, control: Any) -> np.ndarray | None:
         """The coupling operator in the eigenbasis at a control value (None: all pairs)."""
-        return self._cached("coupling", control, lambda: self.substance.coupling_in_eigenbasis(control, self.values))
+        return self.cached("coupling", control, lambda: self.substance.coupling_in_eigenbasis(control, self.values))
 
     def hamiltonian(self, control: Any) -> np.ndarray:
         """``H(control)`` in the working basis."""
@@ -92,7 +93,7 @@ class SubstanceView:
                 return self.substance.hamiltonian(control, self.values)
             energies = self.eigensystem(control)[0]
             return (energies[..., None, :] * np.eye(self.n_levels)).astype(complex)
-        return self._cached("hamiltonian", control, compute)
+        return self.cached("hamiltonian", control, compute)
 
     def to_natural(self, matrix: np.ndarray) -> np.ndarray:
         """A matrix in the working basis, in the natural basis."""

@@ -192,8 +192,8 @@ class CycleModel:
                 heat[name] = heat[name] + q
         work = solution.total_work
         cycle_time = sum(m.duration for m in maps)
-        batch = np.broadcast_shapes(np.shape(solution.starts[0])[:-1], np.shape(cycle_time),
-                                    *(np.shape(q) for q in heat.values()))
+        shapes = {np.shape(solution.starts[0])[:-1], np.shape(cycle_time), *(np.shape(q) for q in heat.values())}
+        batch = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(*shapes)
 
         def ledger() -> list[StrokeRecord]:
             records = []

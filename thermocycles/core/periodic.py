@@ -55,7 +55,8 @@ class PeriodicSolution:
     ----------
     starts, ends : list of ndarray
         State vectors at the start and the end of each stroke, in stroke order (each stroke's end
-        is the next one's start, up to round-off).
+        is the next one's start: the same array, and for the last stroke the same state up to
+        round-off).
     heat : list of dict
         Heat taken from each reservoir during each stroke.
     work : list of ndarray
@@ -71,11 +72,12 @@ class PeriodicSolution:
     total_work: np.ndarray
 
 
-def transported(m: LinearMap, r: Reference) -> Reference:
-    """The image of a reference under a map: exactly where the map knows how, else ``M r``."""
+def transported(m: LinearMap, r: Reference, moves: bool = True) -> Reference:
+    """The image of a reference under a map: exactly where the map knows how, else ``M r``
+    (``moves=False``: the caller knows that the map's deviation is zero)."""
     if m.transport is not None:
         return m.transport(r)
-    if not np.any(m.deviation):
+    if not moves or not np.any(m.deviation):
         return r
     return Reference(r.vector + matvec(m.deviation, r.vector))
 
@@ -88,6 +90,10 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
     assert start is not None
     first = anchor or 0
     order = [(first + i) % n for i in range(n)]
+    # Products with a map that changes nothing (an adiabat on populations) and sums with vectors
+    # known to be exactly zero are skipped below: they would only add exact zeros. ``None`` stands
+    # for such a vector (no gap yet, a stroke's zero change, ...).
+    moves = [bool(np.asarray(m.deviation).any()) for m in maps]
 
     # first pass: references at each corner and the gaps to the contacts' stationary states. The
     # right-hand side is sum_k (P_k - I) g_k + sum_transports (T r - r), P_k the maps from contact k
@@ -95,47 +101,56 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
     # terms), so no two nearly equal vectors are subtracted. ``partial`` accumulates
     # sum_j (P_j - I) g_j over the contacts passed, ``gaps_sum`` the plain sum of their gaps.
     refs: dict[int, Reference] = {}
-    gaps: dict[int, Any] = {}
+    gaps: dict[int, np.ndarray] = {}
     r = start
-    partial = np.zeros(np.shape(start.vector))
-    gaps_sum: Any = 0.0
-    moved: Any = 0.0
+    partial: Any = None
+    gaps_sum: Any = None
+    moved: Any = None
     for k in order:
         m = maps[k]
         refs[k] = r
         if m.fixed is not None:
-            gaps[k] = 0.0 if r is m.fixed else support.gap(r, m.fixed)
-            gaps_sum = gaps_sum + gaps[k]
-            partial = partial + matvec(m.deviation, partial + gaps_sum)
+            if r is not m.fixed:
+                gaps[k] = support.gap(r, m.fixed)
+                gaps_sum = gaps[k] if gaps_sum is None else gaps_sum + gaps[k]
             r = m.fixed
-        else:
-            partial = partial + matvec(m.deviation, partial + gaps_sum)
-            image = transported(m, r)
+        if moves[k] and gaps_sum is not None:
+            step = matvec(m.deviation, gaps_sum if partial is None else partial + gaps_sum)
+            partial = step if partial is None else partial + step
+        if m.fixed is None:
+            image = transported(m, r, moves[k])
             if image is not r:
-                moved = moved + (image.vector - r.vector)
+                jump = image.vector - r.vector
+                moved = jump if moved is None else moved + jump
             r = image
     r_end = r
-    d = support.solve([maps[k].deviation for k in order], partial + moved)
+    rhs = _total(partial, moved)
+    # the one-cycle map: maps that change nothing are identity factors (left out, unless all are)
+    factors = [maps[k].deviation for k in order if moves[k]] or [maps[k].deviation for k in order]
+    d = support.solve(factors, np.zeros(np.shape(start.vector)) if rhs is None else rhs)
 
     # second pass: corners, the contacts' heats and every stroke's change of state
     starts: dict[int, np.ndarray] = {}
     ends: dict[int, np.ndarray] = {}
-    changes: dict[int, np.ndarray] = {}
+    changes: dict[int, np.ndarray | None] = {}
     heat: dict[int, dict[str, np.ndarray]] = {}
+    change: np.ndarray | None
     for i, k in enumerate(order):
         m, r = maps[k], refs[k]
-        starts[k] = r.vector + d
+        starts[k] = ends[order[i - 1]] if i else r.vector + d  # where the stroke before ended
         after = refs[order[i + 1]] if i + 1 < n else r_end
         if m.fixed is not None:
-            y = d + gaps[k]  # x_k - pi_k
-            fixed_heat = m.fixed_heat or {}
-            heat[k] = {name: fixed_heat.get(name, 0.0) + dot(row, y) for name, row in m.heat.items()}
-            changes[k] = matvec(m.deviation, y)
-            d = y + changes[k]
+            y = d + gaps[k] if k in gaps else d  # x_k - pi_k
+            heat[k] = {name: dot(row, y) for name, row in m.heat.items()}
+            if m.fixed_heat:
+                heat[k] = {name: m.fixed_heat.get(name, 0.0) + q for name, q in heat[k].items()}
+            change = matvec(m.deviation, y) if moves[k] else None
+            d = _total(y, change)
         else:
-            step = matvec(m.deviation, d)
-            changes[k] = step + (after.vector - r.vector if after is not r else 0.0)
-            d = d + step
+            shift = matvec(m.deviation, d) if moves[k] else None
+            change = _total(shift, after.vector - r.vector if after is not r else None)
+            d = _total(d, shift)
+        changes[k] = change
         ends[k] = after.vector + d
     _rebalance(maps, changes, heat)
 
@@ -143,31 +158,41 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
     # changes since): over a cycle the first parts of the works add up to (sum of the work rows) .
     # x_first, which vanishes for an Otto cycle, and the changes are as small as the heats
     base = starts[first]
-    since = np.zeros(np.shape(base))
+    since: Any = None
     work: dict[int, np.ndarray] = {}
-    work_since: dict[int, np.ndarray] = {}
+    total_work: Any = 0.0
     for k in order:
         m = maps[k]
-        work_since[k] = dot(m.work, since)
-        work[k] = dot(m.work, base) + work_since[k]
+        work[k] = dot(m.work, base)
+        if since is not None:
+            work_since = dot(m.work, since)
+            work[k] = work[k] + work_since
+            total_work = total_work + work_since
         if m.fixed is None:
-            heat[k] = {name: dot(row, base) + dot(row, since) for name, row in m.heat.items()}
-        since = since + changes[k]
+            heat[k] = {name: dot(row, base) if since is None else dot(row, base) + dot(row, since)
+                       for name, row in m.heat.items()}
+        since = _total(since, changes[k])
     rows = maps[0].work
     for m in maps[1:]:
         rows = rows + m.work
-    total_work = sum(work_since.values())
-    if np.any(rows):
+    if np.asarray(rows).any():
         total_work = total_work + dot(rows, base)
     total_work = np.asarray(total_work)[()]
     return PeriodicSolution([starts[k] for k in range(n)], [ends[k] for k in range(n)],
                             [heat[k] for k in range(n)], [work[k] for k in range(n)], total_work)
 
 
-def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray],
+def _total(a: Any, b: Any) -> Any:
+    """``a + b`` where None stands for an exact zero (None if both are)."""
+    if a is None:
+        return b
+    return a if b is None else a + b
+
+
+def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray | None],
                heat: dict[int, dict[str, np.ndarray]]) -> None:
     """Take the change (and heat) of the most strongly relaxing one-reservoir contact from the
-    other strokes.
+    other strokes (a change None is zero).
 
     A contact that relaxes strongly brings the state close to its stationary state, so its input's
     distance from it, and with it its heat, is a small difference of larger numbers. The state
@@ -178,22 +203,28 @@ def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray],
                   if m.fixed is not None and m.energy is not None and len(m.heat) == 1 and not m.fixed_heat]
     if not candidates or len(maps) < 2:
         return
-    strengths = [-np.diagonal(maps[k].deviation, axis1=-2, axis2=-1).min(axis=-1) for k in candidates]
-    total = sum(changes.values())
-    strongest = np.argmax(np.stack(np.broadcast_arrays(*strengths)), axis=0)
-    for i, k in enumerate(candidates):
-        choose = strongest == i
-        if not np.any(choose):
+    strengths = [-np.asarray(maps[k].deviation).diagonal(axis1=-2, axis2=-1).min(axis=-1) for k in candidates]
+    total = sum(c for c in changes.values() if c is not None)
+    chosen: dict[int, Any]
+    if all(x.ndim == 0 for x in strengths):  # one cycle: the first strongest (as argmax picks)
+        chosen = {candidates[max(range(len(strengths)), key=strengths.__getitem__)]: True}
+    else:
+        strongest = np.argmax(np.stack(np.broadcast_arrays(*strengths)), axis=0)
+        chosen = {k: strongest == i for i, k in enumerate(candidates)}
+    for k, choose in chosen.items():
+        if choose is not True and not np.any(choose):
             continue
         (name,) = maps[k].heat
         energy = maps[k].energy
         assert energy is not None  # a candidate
-        if np.all(choose):
-            changes[k] = changes[k] - total
-            heat[k] = {name: dot(energy, changes[k])}
+        current = changes[k]
+        change: Any = (0.0 if current is None else current) - total
+        if choose is True or np.all(choose):
+            changes[k] = change
+            heat[k] = {name: dot(energy, change)}
         else:
-            changes[k] = np.where(choose[..., None], changes[k] - total, changes[k])
-            heat[k] = {name: np.where(choose, dot(energy, changes[k]), heat[k][name])}
+            changes[k] = np.where(choose[..., None], change, 0.0 if current is None else current)
+            heat[k] = {name: np.where(choose, dot(energy, change), heat[k][name])}
 
 
 __all__ = ["solve_periodic", "PeriodicSolution", "SolveSupport", "transported"]

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from .linear_map import matvec
+
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitter for doubles
 
 
@@ -87,13 +89,15 @@ def gibbs(energies: Any, temperature: Any) -> np.ndarray:
 _CANCELLATION = 1e-3
 
 
-def gibbs_difference(energies_a: Any, temperature_a: Any, energies_b: Any, temperature_b: Any) -> np.ndarray:
+def gibbs_difference(energies_a: Any, temperature_a: Any, energies_b: Any, temperature_b: Any,
+                     states: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """``gibbs(E_a, T_a) - gibbs(E_b, T_b)``, with relative precision when the two are close.
 
     With ``D_ij = (E^a_j - E^a_i)/T_a - (E^b_j - E^b_i)/T_b`` (from error-free products of the level
     gaps and temperatures), ``p^a_i - p^b_i = p^b_i sum_j p^a_j expm1(D_ij)``: no difference of the
     two (nearly equal) populations is ever formed. Where some ``|D_ij| > 1`` the states are far
-    apart and the plain difference is as accurate.
+    apart and the plain difference is as accurate. ``states`` may give the two Gibbs states
+    ``(p^a, p^b)`` where the caller has them already.
 
     Examples
     --------
@@ -108,22 +112,21 @@ def gibbs_difference(energies_a: Any, temperature_a: Any, energies_b: Any, tempe
     eb = np.asarray(energies_b, dtype=float)
     ta = np.asarray(temperature_a, dtype=float)[..., None, None]
     tb = np.asarray(temperature_b, dtype=float)[..., None, None]
-    pa = gibbs(ea, temperature_a)
-    pb = gibbs(eb, temperature_b)
+    pa, pb = (gibbs(ea, temperature_a), gibbs(eb, temperature_b)) if states is None else states
     gap_a = (ea[..., None, :] - ea[..., :, None]) / ta  # [i, j] = (E_j - E_i) / T
     gap_b = (eb[..., None, :] - eb[..., :, None]) / tb
     d = gap_a - gap_b
-    size = np.abs(d).max(axis=(-1, -2), initial=0.0)
-    if np.all(size > 1.0):  # far apart: the plain difference is as accurate
+    distance = np.abs(d)
+    far = distance.max(axis=(-1, -2), initial=0.0) > 1.0
+    if far.all():  # far apart: the plain difference is as accurate
         return pa - pb
-    if np.any(np.abs(d) < _CANCELLATION * np.abs(gap_a)):  # digits lost: error-free products
+    if (distance < _CANCELLATION * np.abs(gap_a)).any():  # digits lost: error-free products
         d = ratio_difference(ea[..., None, :] - ea[..., :, None], ta, eb[..., None, :] - eb[..., :, None], tb)
-    near = size <= 1.0
-    if np.all(near):
-        return pb * (pa[..., None, :] * np.expm1(d)).sum(axis=-1)
+    if not far.any():
+        return pb * matvec(np.expm1(d), pa)
     with np.errstate(over="ignore", invalid="ignore"):
-        stable = pb * (pa[..., None, :] * np.expm1(np.minimum(d, 1.0))).sum(axis=-1)
-    return np.where(near[..., None], stable, pa - pb)
+        stable = pb * matvec(np.expm1(np.minimum(d, 1.0)), pa)
+    return np.where(far[..., None], pa - pb, stable)
 
 
 __all__ = ["two_product", "ratio_difference", "gibbs", "gibbs_difference"]

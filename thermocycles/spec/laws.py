@@ -25,6 +25,7 @@ Gibbs states.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable
 
 import attrs
@@ -69,7 +70,7 @@ def bosonic_law(omega: Any, beta: Any, gamma: Any) -> Any:
     >>> bool(np.isclose(bosonic_law(2.0, 1.0, 1.0), nbar + 1) and np.isclose(bosonic_law(-2.0, 1.0, 1.0), nbar))
     True
     """
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):  # k = 0 where exp(-beta omega) overflows
         return gamma / np.abs(np.expm1(-beta * np.asarray(omega, dtype=float)))
 
 
@@ -188,12 +189,14 @@ class BathLaw:
         beta = np.asarray(beta, dtype=float)[..., None, None]
         gamma = np.asarray(gamma, dtype=float)[..., None, None]
         gap = eps[..., None, :] - eps[..., :, None]  # gap[j, i] = E_i - E_j: energy given to the bath
-        with np.errstate(over="ignore"):
+        if self._builtin:  # these never overflow (the bosonic law handles it itself)
             k = self(gap, beta, gamma)
-        if not self._builtin:
+        else:
+            with np.errstate(over="ignore"):
+                k = self(gap, beta, gamma)
             self.check_detailed_balance(gap, beta, k, np.swapaxes(k, -1, -2))
         n = eps.shape[-1]
-        off = ~np.eye(n, dtype=bool)
+        off, eye = _masks(n)
         if strengths is None:
             rates = np.where(off, k, 0.0)
         else:
@@ -207,7 +210,7 @@ class BathLaw:
                 f"levels {bad[-1]} and {bad[-2]} (degenerate levels coupled by the substance's coupling "
                 f"operator): use a law that is finite at omega = 0 (e.g. 'tanh' or 'fermionic') or a "
                 f"coupling operator that does not connect degenerate levels")
-        return rates - np.eye(n) * rates.sum(axis=-2)[..., None, :]
+        return rates - eye * rates.sum(axis=-2)[..., None, :]
 
     def _check_on_grid(self) -> None:
         omega = np.concatenate([np.geomspace(1e-3, 50.0, 12), [1.0]])
@@ -228,6 +231,15 @@ class BathLaw:
         usable = np.isfinite(down) & np.isfinite(up) & (down > 0) & (up > 0)
         self.check_detailed_balance(np.broadcast_to(omega, usable.shape)[usable],
                                     np.broadcast_to(beta, usable.shape)[usable], down[usable], up[usable])
+
+
+@functools.lru_cache(maxsize=64)
+def _masks(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The off-diagonal mask and the identity of n x n matrices (cached, read-only)."""
+    masks = (~np.eye(n, dtype=bool), np.eye(n))
+    for mask in masks:
+        mask.flags.writeable = False
+    return masks
 
 
 TANH = BathLaw(tanh_law, "tanh", builtin=True)

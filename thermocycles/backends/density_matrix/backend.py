@@ -13,13 +13,15 @@ same subtraction-free elimination: both backends then agree to round-off.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.lapack
 
 from ...core.context import Schedule, StrokeContext
-from ...core.linear_map import LinearMap, Reference, ThermalLabel
+from ...core.linear_map import LinearMap, Reference, ThermalLabel, matmul, matvec, row_times
 from ...core.stable import gibbs, gibbs_difference
 from ...errors import CycleError, ParameterError
 from ...spec.strokes import schedules
@@ -40,7 +42,9 @@ def _expand(values: Mapping[str, Any], extra: int) -> dict[str, Any]:
 
 
 def _block_diagonal(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    batch = np.broadcast_shapes(first.shape[:-2], second.shape[:-2])
+    batch = first.shape[:-2]
+    if second.shape[:-2] != batch:
+        batch = np.broadcast_shapes(batch, second.shape[:-2])
     n1, n2 = first.shape[-1], second.shape[-1]
     out = np.zeros(batch + (n1 + n2, n1 + n2))
     out[..., :n1, :n1] = first
@@ -48,16 +52,23 @@ def _block_diagonal(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return out
 
 
+# The rotation S (real, orthogonal) maps eigenbasis coordinates to natural ones: a deviation D
+# becomes S D S^T, and a vector or a row r (a functional r . x) becomes S r.
+
 def _rotate(rotation: np.ndarray | None, deviation: np.ndarray) -> np.ndarray:
-    return deviation if rotation is None else rotation @ deviation @ np.swapaxes(rotation, -1, -2)
-
-
-def _rotate_row(rotation: np.ndarray | None, row: np.ndarray) -> np.ndarray:
-    return row if rotation is None else (row[..., None, :] @ np.swapaxes(rotation, -1, -2))[..., 0, :]
+    return deviation if rotation is None else matmul(matmul(rotation, deviation), np.swapaxes(rotation, -1, -2))
 
 
 def _rotate_vector(rotation: np.ndarray | None, vector: np.ndarray) -> np.ndarray:
-    return vector if rotation is None else (rotation @ vector[..., None])[..., 0]
+    return vector if rotation is None else matvec(rotation, vector)
+
+
+def _lift(rotation: np.ndarray | None, populations: np.ndarray, n: int) -> np.ndarray:
+    """:func:`_rotate_vector` of a vector that vanishes outside the populations of the eigenbasis,
+    given by those N entries."""
+    if rotation is None:
+        return np.concatenate([populations, np.zeros(populations.shape[:-1] + (n * n - n,))], axis=-1)
+    return matvec(rotation[..., :, :n], populations)
 
 
 def same_basis(first: np.ndarray | None, second: np.ndarray | None) -> Any:
@@ -98,6 +109,11 @@ class DensityMatrixContext(StrokeContext):
     def _eigen(self, control: Any) -> tuple[np.ndarray, np.ndarray | None]:
         return self._view.eigensystem(control)
 
+    def _hamiltonian_row(self, control: Any) -> np.ndarray:
+        """The coordinates of ``H(control)``: the row of the energy ``Tr(H rho)``."""
+        return self._view.cached("hamiltonian row", control,
+                                 lambda: basis.to_vector(self._view.hamiltonian(control)))
+
     # -- contact ---------------------------------------------------------------------------------
     def relax(self, control: Any, duration: Any, reservoirs: Sequence[Any]) -> LinearMap:
         pairs = contacts(reservoirs, self._where)
@@ -114,6 +130,8 @@ class DensityMatrixContext(StrokeContext):
             if len(pairs) == 1 and _thermal_law(pairs[0][0]):
                 temperature = np.asarray(self._reservoir_values[pairs[0][0].name]["temperature"], dtype=float)
                 label_ = ThermalLabel(energies, temperature, vectors)
+            heat = {name: _rotate_vector(rotation, row) for name, row in heat_eig.items()}
+            fixed = Reference(_rotate_vector(rotation, fixed_eig), label_)
         else:
             # non-degenerate levels: populations follow the Pauli master equation on their own (the
             # populations backend's kernel), coherences decay and rotate apart from them
@@ -125,19 +143,14 @@ class DensityMatrixContext(StrokeContext):
                 exponents = davies.coherence_exponents(energies, kernels.total_rates(rates), coupling, zero_rates)
                 coherences = davies.coherence_deviation(exponents, tau, n)
             deviation_eig = _block_diagonal(deviation_pop, coherences)
-            heat_eig = {name: np.concatenate([row, np.zeros(row.shape[:-1] + (n * n - n,))], axis=-1)
-                        for name, row in heat_pop.items()}
+            heat = {name: _lift(rotation, row, n) for name, row in heat_pop.items()}
             pi, label_, flows = stationary(energies, pairs, rates, tau, self._reservoir_values)
             if label_ is not None:
-                label_ = ThermalLabel(label_.energies, label_.temperature, vectors)
-            fixed_eig = np.concatenate([pi, np.zeros(pi.shape[:-1] + (n * n - n,))], axis=-1)
+                label_ = label_.moved_to(vectors)
+            fixed = Reference(_lift(rotation, pi, n), label_)
         deviation = _rotate(rotation, deviation_eig)
-        heat = {name: _rotate_row(rotation, row) for name, row in heat_eig.items()}
-        fixed = Reference(_rotate_vector(rotation, fixed_eig), label_)
-        energy_eig = np.concatenate([energies - energies[..., :1], np.zeros(energies.shape[:-1] + (n * n - n,))],
-                                    axis=-1)
-        return LinearMap(deviation=deviation, heat=heat, work=np.zeros(deviation.shape[:-1]),
-                         duration=tau[()], fixed=fixed, fixed_heat=flows, energy=_rotate_row(rotation, energy_eig))
+        return LinearMap(deviation=deviation, heat=heat, work=np.zeros(deviation.shape[:-1]), duration=tau[()],
+                         fixed=fixed, fixed_heat=flows, energy=_lift(rotation, energies - energies[..., :1], n))
 
     def _zero_rate(self, reservoir: Any, weight: Any) -> np.ndarray:
         values = self._reservoir_values[reservoir.name]
@@ -227,12 +240,12 @@ class DensityMatrixContext(StrokeContext):
         n = self.n_levels
         rows_start = basis.population_rows(v_start, n)
         rows_end = basis.population_rows(v_end, n)
-        matrix = np.swapaxes(rows_end, -1, -2) @ rows_start
-        deviation = matrix - np.eye(n * n)
-        work = ((e_end - e_start)[..., None, :] @ rows_start)[..., 0, :]
+        matrix = matmul(np.swapaxes(rows_end, -1, -2), rows_start)
+        deviation = matrix - kernels.eye_matrix(n * n)
+        work = row_times(e_end - e_start, rows_start)
 
         def transport(reference: Reference) -> Reference:
-            moved = Reference(reference.vector + (deviation @ reference.vector[..., None])[..., 0])
+            moved = Reference(reference.vector + matvec(deviation, reference.vector))
             lab = reference.label
             if lab is None:
                 return moved
@@ -253,38 +266,35 @@ class DensityMatrixContext(StrokeContext):
         s = schedules.resolve(schedule)
         n = self.n_levels
         commutes = np.asarray(self._substance.commutes(self._values), dtype=bool)
+        some_commute = bool(commutes.any())
         tau = np.asarray(duration, dtype=float)
-        h_start = self._view.hamiltonian(start)
-        h_end = self._view.hamiltonian(end)
         parts = []
         if not commutes.all():
-            e_start, _ = self._eigen(start)
-            e_end, _ = self._eigen(end)
-            spread = np.maximum(np.ptp(e_start, axis=-1), np.ptp(e_end, axis=-1))
+            spread = np.maximum(_width(self._eigen(start)[0]), _width(self._eigen(end)[0]))
             k, _ = magnus_deviation(lambda w: self._substance.hamiltonian(w, _expand(self._values, 2)),
                                     start, end, tau, s, spread=spread, where=self._where)
             parts.append(_unitary_deviation(k))
-        if commutes.any():
+        if some_commute:
             _, vectors = self._eigen(start)
 
             def fixed_energies(w: np.ndarray) -> np.ndarray:
                 return np.asarray(self._substance.eigensystem(w, _expand(self._values, 2))[0], dtype=float)
 
             phases = commuting_phases(fixed_energies, start, end, tau, s, where=self._where)
-            a, b = np.triu_indices(n, 1)
+            a, b = basis.pairs(n)
             exponents = -1j * (phases[..., a] - phases[..., b])  # rho_ab -> exp(-i (phi_a - phi_b)) rho_ab
             deviation_eig = _block_diagonal(np.zeros(phases.shape[:-1] + (n, n)),
                                             davies.coherence_deviation(exponents, 1.0, n))
             rotation = None if vectors is None else basis.conjugation(vectors)
             parts.append(_rotate(rotation, deviation_eig))
         deviation = parts[0] if len(parts) == 1 else np.where(commutes[..., None, None], parts[1], parts[0])
-        e_row_start, e_row_end = basis.to_vector(h_start), basis.to_vector(h_end)
-        work = e_row_end - e_row_start + (e_row_end[..., None, :] @ deviation)[..., 0, :]
+        e_row_start, e_row_end = self._hamiltonian_row(start), self._hamiltonian_row(end)
+        work = e_row_end - e_row_start + row_times(e_row_end, deviation)
 
         def transport(reference: Reference) -> Reference:
-            moved = Reference(reference.vector + (deviation @ reference.vector[..., None])[..., 0])
+            moved = Reference(reference.vector + matvec(deviation, reference.vector))
             lab = reference.label
-            if lab is None or not commutes.any():
+            if lab is None or not some_commute:
                 return moved
             # a commuting Hamiltonian only adds phases to its fixed eigenbasis: a state diagonal there is kept
             _, vectors = self._eigen(start)
@@ -301,6 +311,11 @@ class DensityMatrixContext(StrokeContext):
         return LinearMap(deviation=deviation, work=work, duration=tau[()], transport=transport)
 
 
+def _width(energies: np.ndarray) -> np.ndarray:
+    """The spread of a spectrum, ``max E - min E``."""
+    return energies.max(axis=-1) - energies.min(axis=-1)
+
+
 def _deviation_of(generator: np.ndarray, tau: np.ndarray) -> np.ndarray:
     """``exp(G tau) - I`` as ``G Phi``, ``Phi = int_0^tau exp(G t) dt`` from the exponential of
     ``[[G tau, tau I], [0, 0]]`` (no cancellation for short strokes)."""
@@ -315,19 +330,21 @@ def _deviation_of(generator: np.ndarray, tau: np.ndarray) -> np.ndarray:
 def _unitary_deviation(k: np.ndarray) -> np.ndarray:
     """Real deviation of ``rho -> U rho U^dag`` from ``K = U - I``: ``K rho + rho K^dag + K rho K^dag``."""
     n = k.shape[-1]
-    eye = np.eye(n)
-    superop = (np.einsum("...ij,kl->...ikjl", k, eye) + np.einsum("ij,...kl->...ikjl", eye, np.conj(k))
-               + np.einsum("...ij,...kl->...ikjl", k, np.conj(k)))
+    eye = kernels.eye_matrix(n)
+    # vec(A rho B^T) = (A kron B) vec(rho): entries [i, k, j, l] = A_ij B_kl
+    left = k[..., :, None, :, None]  # K_ij
+    right = np.conj(k)[..., None, :, None, :]  # conj(K)_kl
+    superop = left * eye[None, :, None, :] + eye[:, None, :, None] * right + left * right
     return basis.superoperator(superop.reshape(k.shape[:-2] + (n * n, n * n)))
 
 
 def _null_state(generator: np.ndarray) -> np.ndarray:
     """The unit-trace null vector of a real generator (its stationary state)."""
     n2 = generator.shape[-1]
-    n = int(round(np.sqrt(n2)))
+    n = math.isqrt(n2)
     trace = basis.trace_row(n)
     scale = np.abs(generator).max(axis=(-1, -2), keepdims=True)
-    system = generator + (scale / n) * (trace[:, None] * trace[None, :])
+    system = generator + (scale / n) * basis.trace_projector(n)
     rhs = np.broadcast_to(trace * (scale[..., 0] / n), generator.shape[:-1])
     return np.linalg.solve(system, rhs[..., None])[..., 0]
 
@@ -382,9 +399,9 @@ class DensityMatrixBackend(Backend):
 
     def solve(self, deviations: Sequence[np.ndarray], rhs: np.ndarray) -> np.ndarray:
         n2 = rhs.shape[-1]
-        n = int(round(np.sqrt(n2)))
-        decoupled = all(not np.any(d[..., :n, n:]) and not np.any(d[..., n:, :n]) for d in deviations)
-        if decoupled and not np.any(rhs[..., n:]):
+        n = math.isqrt(n2)
+        decoupled = all(not d[..., :n, n:].any() and not d[..., n:, :n].any() for d in deviations)
+        if decoupled and not rhs[..., n:].any():
             # populations never mix with coherences (a commuting substance): the populations
             # backend's subtraction-free solve, and no coherence in the periodic state
             populations = kernels.gth_solve(kernels.stochastic_product([d[..., :n, :n] for d in deviations]),
@@ -392,14 +409,18 @@ class DensityMatrixBackend(Backend):
             return np.concatenate([populations, np.zeros(populations.shape[:-1] + (n2 - n,))], axis=-1)
         total = deviations[0]
         for d in deviations[1:]:
-            total = total + d + d @ total
-        trace = basis.trace_row(n)
+            total = total + d + matmul(d, total)
         scale = np.abs(total).max(axis=(-1, -2), keepdims=True)
-        system = -total + (scale / n) * (trace[:, None] * trace[None, :])
-        try:
-            out = np.linalg.solve(system, np.broadcast_to(rhs, system.shape[:-1])[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            out = np.full(system.shape[:-1], np.nan)
+        system = -total + (scale / n) * basis.trace_projector(n)
+        if system.ndim == 2 and rhs.ndim == 1:  # one cycle: LAPACK's gesv without numpy's batch wrapper
+            _, _, out, info = scipy.linalg.lapack.dgesv(system, rhs)
+            if info:
+                out = np.full(system.shape[:-1], np.nan)
+        else:
+            try:
+                out = np.linalg.solve(system, np.broadcast_to(rhs, system.shape[:-1])[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                out = np.full(system.shape[:-1], np.nan)
         if not np.isfinite(out).all():
             raise CycleError(
                 "the cycle has no unique periodic steady state: the one-cycle map does not relax the "
@@ -409,7 +430,7 @@ class DensityMatrixBackend(Backend):
 
     def start_reference(self, maps: Sequence[LinearMap]) -> Reference:
         n2 = maps[0].dimension
-        n = int(round(np.sqrt(n2)))
+        n = math.isqrt(n2)
         return Reference(basis.trace_row(n) / n)
 
     def corner(self, model: Any, values: Mapping[str, Any], vector: np.ndarray, control: Any) -> Corner:

@@ -13,17 +13,35 @@ product of the coordinates of H and rho. Maps of density matrices become real N^
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
+
+from ...core.linear_map import matmul
 
 _ROOT2 = np.sqrt(2.0)
 
 
 @functools.lru_cache(maxsize=64)
-def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+def pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Row and column indices ``(a, b)`` of the pairs ``a < b`` in row-major order (cached)."""
     upper = np.triu_indices(n, 1)
+    for index in upper:
+        index.flags.writeable = False
     return upper[0], upper[1]
+
+
+@functools.lru_cache(maxsize=64)
+def _vector_map(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where each coordinate sits among the interleaved real and imaginary parts of a row-major
+    complex N x N matrix, and its factor (1 on the diagonal, sqrt(2) off it)."""
+    a, b = pairs(n)
+    index = np.concatenate([2 * (n + 1) * np.arange(n), 2 * (n * a + b), 2 * (n * a + b) + 1])
+    scale = np.concatenate([np.ones(n), np.full(2 * len(a), _ROOT2)])
+    for array in (index, scale):
+        array.flags.writeable = False
+    return index, scale
 
 
 def to_vector(matrix: Any) -> np.ndarray:
@@ -34,19 +52,18 @@ def to_vector(matrix: Any) -> np.ndarray:
     >>> to_vector(np.array([[0.75, 0.25j], [-0.25j, 0.25]]))
     array([0.75      , 0.25      , 0.        , 0.35355339])
     """
-    m = np.asarray(matrix)
+    m = np.ascontiguousarray(matrix, dtype=complex)
     n = m.shape[-1]
-    a, b = _pairs(n)
-    diagonal = np.diagonal(m, axis1=-2, axis2=-1).real
-    upper = m[..., a, b]
-    return np.concatenate([diagonal, _ROOT2 * upper.real, _ROOT2 * upper.imag], axis=-1)
+    index, scale = _vector_map(n)
+    # one gather from the real and imaginary parts, viewed as interleaved floats
+    return m.view(np.float64).reshape(m.shape[:-2] + (2 * n * n,))[..., index] * scale
 
 
 def to_matrix(vector: Any) -> np.ndarray:
     """Hermitian matrices ``(..., N, N)`` from real coordinates ``(..., N^2)``."""
     x = np.asarray(vector, dtype=float)
-    n = int(round(np.sqrt(x.shape[-1])))
-    a, b = _pairs(n)
+    n = math.isqrt(x.shape[-1])
+    a, b = pairs(n)
     p = len(a)
     m = np.zeros(x.shape[:-1] + (n, n), dtype=complex)
     idx = np.arange(n)
@@ -109,19 +126,31 @@ def conjugation(vectors: np.ndarray) -> np.ndarray:
 def superoperator(matrix: np.ndarray) -> np.ndarray:
     """Real N^2 x N^2 matrix of a complex superoperator acting on row-major ``vec(rho)``."""
     m = np.asarray(matrix)
-    n = int(round(np.sqrt(m.shape[-1])))
+    n = math.isqrt(m.shape[-1])
     forward, backward = _coordinates(n)
     if n <= _SMALL:
-        return (forward @ m @ backward).real
+        return matmul(matmul(forward, m), backward).real
     images = np.swapaxes(m @ backward, -1, -2).reshape(m.shape[:-2] + (n * n, n, n))
     return np.swapaxes(to_vector(images), -1, -2)
 
 
+@functools.lru_cache(maxsize=64)
 def trace_row(n: int) -> np.ndarray:
-    """The row ``t`` with ``t @ x = Tr(rho)``."""
+    """The row ``t`` with ``t @ x = Tr(rho)`` (cached, read-only)."""
     row = np.zeros(n * n)
     row[:n] = 1.0
+    row.flags.writeable = False
     return row
 
 
-__all__ = ["to_vector", "to_matrix", "population_rows", "conjugation", "superoperator", "trace_row"]
+@functools.lru_cache(maxsize=64)
+def trace_projector(n: int) -> np.ndarray:
+    """The matrix ``t t^T`` of the trace row ``t`` (cached, read-only)."""
+    row = trace_row(n)
+    outer = row[:, None] * row[None, :]
+    outer.flags.writeable = False
+    return outer
+
+
+__all__ = ["to_vector", "to_matrix", "population_rows", "conjugation", "superoperator", "trace_row",
+           "trace_projector", "pairs"]

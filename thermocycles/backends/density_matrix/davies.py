@@ -16,9 +16,12 @@ and no Lamb shift (physics.md section 8). In the eigenbasis:
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Callable, Sequence
 
 import numpy as np
+
+from .basis import pairs
 
 #: Bohr frequencies closer than this (relative to the spectrum's width) are one frequency
 SECULAR_TOLERANCE = 1e-10
@@ -29,14 +32,23 @@ RateFunction = Callable[[np.ndarray], np.ndarray]
 def spectrum_scale(energies: np.ndarray) -> np.ndarray:
     """Width of the spectrum, per batch element (the scale of Bohr-frequency comparisons)."""
     e = np.asarray(energies)
-    return np.maximum(e.max(axis=-1) - e.min(axis=-1), np.abs(e).max(axis=-1)) + 1e-300
+    return _scale(e.min(axis=-1), e.max(axis=-1))
+
+
+def _scale(low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """:func:`spectrum_scale` from the lowest and highest levels: ``max |E| = max(-low, high)``."""
+    return np.maximum(high - low, np.maximum(-low, high)) + 1e-300
 
 
 def degenerate_levels(energies: np.ndarray) -> bool:
-    """Whether any two levels coincide (anywhere in the batch)."""
-    e = np.asarray(energies)
-    gaps = np.where(np.eye(e.shape[-1], dtype=bool), np.inf, np.abs(e[..., :, None] - e[..., None, :]))
-    return bool((gaps <= SECULAR_TOLERANCE * spectrum_scale(e)[..., None, None]).any())
+    """Whether any two levels coincide (anywhere in the batch).
+
+    The closest two levels are neighbours in ascending order (rounding is monotonic, so also in
+    floating point): only those N - 1 gaps are compared with the tolerance.
+    """
+    e = np.sort(energies, axis=-1)
+    gaps = e[..., 1:] - e[..., :-1]
+    return bool((gaps <= SECULAR_TOLERANCE * _scale(e[..., 0], e[..., -1])[..., None]).any())
 
 
 def shared_bohr_frequencies(energies: np.ndarray) -> bool:
@@ -64,8 +76,8 @@ def coherence_exponents(energies: np.ndarray, total_rates: np.ndarray, coupling:
     """
     e = np.asarray(energies)
     n = e.shape[-1]
-    a, b = np.triu_indices(n, 1)
-    exits = -np.diagonal(total_rates, axis1=-2, axis2=-1)
+    a, b = pairs(n)
+    exits = -np.asarray(total_rates).diagonal(axis1=-2, axis2=-1)
     lam = -1j * (e[..., a] - e[..., b]) - 0.5 * (exits[..., a] + exits[..., b])
     if coupling is not None and zero_rates:
         diag = np.diagonal(coupling, axis1=-2, axis2=-1)
@@ -82,12 +94,20 @@ def coherence_deviation(exponents: np.ndarray, duration: Any, n: int) -> np.ndar
     f1 = np.expm1(exponents * tau)  # e^(lambda tau) - 1, accurate for short strokes
     p = exponents.shape[-1]
     block = np.zeros(f1.shape[:-1] + (2 * p, 2 * p))
-    idx = np.arange(p)
-    block[..., idx, idx] = f1.real
-    block[..., p + idx, p + idx] = f1.real
-    block[..., idx, p + idx] = -f1.imag
-    block[..., p + idx, idx] = f1.imag
+    rows, columns = _rotation_slots(p)
+    block[..., rows, columns] = np.concatenate([f1.real, f1.real, -f1.imag, f1.imag], axis=-1)
     return block
+
+
+@functools.lru_cache(maxsize=64)
+def _rotation_slots(p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Where the entries ``Re f, Re f, -Im f, Im f`` of each coherence's 2 x 2 block sit in the 2P x 2P
+    block of :func:`coherence_deviation` (rows, columns)."""
+    idx = np.arange(p)
+    rows = np.concatenate([idx, p + idx, idx, p + idx])
+    columns = np.concatenate([idx, p + idx, p + idx, idx])
+    rows.flags.writeable = columns.flags.writeable = False
+    return rows, columns
 
 
 def generator(energies: np.ndarray, coupling: np.ndarray | None, laws: Sequence[RateFunction], *,

@@ -20,6 +20,9 @@ error is then below ``tolerance``); past ``MAX_STEPS`` the stroke is refused wit
 
 from __future__ import annotations
 
+import functools
+import itertools
+import math
 from typing import Any, Callable
 
 import numpy as np
@@ -31,6 +34,8 @@ TOLERANCE = 1e-13
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**17
 _NODES = np.array([0.5 - np.sqrt(15.0) / 10.0, 0.5, 0.5 + np.sqrt(15.0) / 10.0])
+_SQRT15_3 = math.sqrt(15.0) / 3.0
+_TEN_3 = 10.0 / 3.0
 #: step counts n, 2n, 4n tried in one pass
 _LEVELS = 3
 _WEIGHTS = np.array([5.0, 8.0, 5.0]) / 18.0
@@ -44,19 +49,25 @@ def _step_deviation(g: np.ndarray) -> np.ndarray:
     """``exp(-i G) - I`` for Hermitian ``G`` (batched), without cancellation for small ``G``."""
     n = g.shape[-1]
     if n == 2:  # G = g0 I + g . sigma: exp(-iG) = e^(-i g0) (cos|g| I - i sin|g| (g . sigma)/|g|)
-        g0 = 0.5 * (g[..., 0, 0] + g[..., 1, 1]).real
-        gz = 0.5 * (g[..., 0, 0] - g[..., 1, 1]).real
-        gx, gy = g[..., 1, 0].real, g[..., 1, 0].imag
+        d0, d1, g10 = g[..., 0, 0].real, g[..., 1, 1].real, g[..., 1, 0]
+        g0 = 0.5 * (d0 + d1)
+        gz = 0.5 * (d0 - d1)
+        gx, gy = g10.real, g10.imag
         norm = np.sqrt(gx * gx + gy * gy + gz * gz)
-        phase = np.exp(-1j * g0)
+        minus_i_g0 = -1j * g0
         cos_minus_1 = -2.0 * np.sin(0.5 * norm) ** 2
-        sinc = np.where(norm > 0, np.sin(norm) / np.where(norm > 0, norm, 1.0), 1.0)
-        diag_common = np.expm1(-1j * g0) * np.cos(norm) + cos_minus_1  # e^(-i g0) cos|g| - 1
+        if norm.all():  # sin|g| / |g|, 1 at |g| = 0
+            sinc = np.sin(norm) / norm
+        else:
+            sinc = np.where(norm > 0, np.sin(norm) / np.where(norm > 0, norm, 1.0), 1.0)
+        diag_common = np.expm1(minus_i_g0) * np.cos(norm) + cos_minus_1  # e^(-i g0) cos|g| - 1
+        rotation = -1j * np.exp(minus_i_g0) * sinc  # the factor of g . sigma
+        along_z = rotation * gz
         out = np.empty(g.shape, dtype=complex)
-        out[..., 0, 0] = diag_common - 1j * phase * sinc * gz
-        out[..., 1, 1] = diag_common + 1j * phase * sinc * gz
-        out[..., 0, 1] = -1j * phase * sinc * (gx - 1j * gy)
-        out[..., 1, 0] = -1j * phase * sinc * (gx + 1j * gy)
+        out[..., 0, 0] = diag_common + along_z
+        out[..., 1, 1] = diag_common - along_z
+        out[..., 0, 1] = rotation * np.conj(g10)
+        out[..., 1, 0] = rotation * g10
         return out
     lam, v = np.linalg.eigh(g)
     return (v * np.expm1(-1j * lam)[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
@@ -66,14 +77,48 @@ def _commutator(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return a @ b - b @ a
 
 
+def _pair_steps(k: np.ndarray) -> np.ndarray:
+    """Adjacent steps along axis -3 composed in pairs (an odd last step is kept as it is)."""
+    odd = k.shape[-3] % 2
+    first, second = k[..., 0:k.shape[-3] - odd:2, :, :], k[..., 1::2, :, :]
+    paired = first + second + second @ first
+    return np.concatenate([paired, k[..., -1:, :, :]], axis=-3) if odd else paired
+
+
 def _compose_steps(k: np.ndarray) -> np.ndarray:
     """Deviation of the product of the steps along axis -3 (first step first)."""
     while k.shape[-3] > 1:
-        odd = k.shape[-3] % 2
-        first, second = k[..., 0:k.shape[-3] - odd:2, :, :], k[..., 1::2, :, :]
-        paired = first + second + second @ first
-        k = np.concatenate([paired, k[..., -1:, :, :]], axis=-3) if odd else paired
+        k = _pair_steps(k)
     return k[..., 0, :, :]
+
+
+def _compose_levels(k: np.ndarray, levels: tuple[int, ...]) -> list[np.ndarray]:
+    """:func:`_compose_steps` of each level's steps (the levels' steps one after another along
+    axis -3).
+
+    Where each level has twice the steps of the one before, the finer levels are paired down to the
+    coarser one's count and then composed along with it: the same products in the same order as
+    level by level, in fewer (larger) numpy calls.
+    """
+    bounds = list(itertools.accumulate(levels, initial=0))
+    parts = [k[..., a:b, :, :] for a, b in zip(bounds[:-1], bounds[1:])]
+    if any(fine != 2 * coarse for coarse, fine in zip(levels, levels[1:])):
+        return [_compose_steps(part) for part in parts]
+    merged = parts[-1][..., None, :, :, :]  # batch + (levels so far, steps, N, N)
+    for part in reversed(parts[:-1]):
+        merged = np.concatenate([part[..., None, :, :, :], _pair_steps(merged)], axis=-4)
+    composed = _compose_steps(merged)
+    return [composed[..., i, :, :] for i in range(len(levels))]
+
+
+@functools.lru_cache(maxsize=64)
+def _grid(levels: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """For the steps of each level in turn: the fractions of the stroke at their Gauss nodes
+    (shape ``(steps, 3)``) and their lengths as fractions of the stroke (shape ``(steps, 1, 1)``)."""
+    x = np.concatenate([(np.arange(n)[:, None] + _NODES) / n for n in levels])
+    fraction = np.concatenate([np.full(n, 1.0 / n) for n in levels])[:, None, None]
+    x.flags.writeable = fraction.flags.writeable = False
+    return x, fraction
 
 
 def _nodes(start: np.ndarray, end: np.ndarray, schedule: Callable[[np.ndarray], np.ndarray],
@@ -88,23 +133,21 @@ def magnus_propagators(hamiltonian: Hamiltonian, start: np.ndarray, end: np.ndar
                        schedule: Callable[[np.ndarray], np.ndarray], levels: list[int]) -> list[np.ndarray]:
     """``U - I`` with each of the step counts ``levels`` (one pass over all their steps), no error
     control (:func:`magnus_deviation` adds it)."""
-    x = np.concatenate([(np.arange(n)[:, None] + _NODES) / n for n in levels])
-    fraction = np.concatenate([np.full(n, 1.0 / n) for n in levels])
+    x, fraction = _grid(tuple(levels))
     s = np.asarray(schedule(x), dtype=float)
     H = hamiltonian(start[..., None, None] + (end - start)[..., None, None] * s)  # batch + (S, 3, N, N)
-    h = tau[..., None, None, None] * fraction[:, None, None]
-    a_1, a_2, a_3 = (-1j * H[..., i, :, :] for i in range(3))
-    alpha1 = h * a_2
-    alpha2 = (np.sqrt(15.0) / 3.0) * h * (a_3 - a_1)
-    alpha3 = (10.0 / 3.0) * h * (a_3 - 2.0 * a_2 + a_1)
+    # the step lengths times -i: with A_k = -i H_k, a1 = h A_2 = (-i h) H_2, and so on
+    h = -1j * (tau[..., None, None, None] * fraction)
+    h_1, h_2, h_3 = H[..., 0, :, :], H[..., 1, :, :], H[..., 2, :, :]
+    alpha1 = h * h_2
+    alpha2 = (_SQRT15_3 * h) * (h_3 - h_1)
+    alpha3 = (_TEN_3 * h) * (h_3 - 2.0 * h_2 + h_1)
     c1 = _commutator(alpha1, alpha2)
-    c2 = -_commutator(alpha1, 2.0 * alpha3 + c1) / 60.0
+    c2 = _commutator(2.0 * alpha3 + c1, alpha1) / 60.0
     omega = alpha1 + alpha3 / 12.0 + _commutator(-20.0 * alpha1 - alpha3 + c1, alpha2 + c2) / 240.0
-    g = 1j * omega
-    g = 0.5 * (g + np.conj(np.swapaxes(g, -1, -2)))  # Hermitian to round-off; make it exactly so
-    k = _step_deviation(g)
-    bounds = np.cumsum([0] + list(levels))
-    return [_compose_steps(k[..., a:b, :, :]) for a, b in zip(bounds[:-1], bounds[1:])]
+    # G = i Omega is Hermitian up to round-off; the step's exponential reads its lower triangle
+    k = _step_deviation(1j * omega)
+    return _compose_levels(k, tuple(levels))
 
 
 def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: Any,
@@ -121,8 +164,8 @@ def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: A
     spread : ndarray
         Largest spread of the spectrum along the stroke (sets the first step count).
     """
-    start, end, tau = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (start, end, duration)))
-    phase = float(np.max(np.asarray(spread) * tau, initial=0.0))
+    start, end, tau = _broadcast(start, end, duration)
+    phase = float((np.asarray(spread) * tau).max(initial=0.0))
     steps = int(max(4, np.ceil(phase / 1.5)))
     if 2 ** (_LEVELS - 1) * steps > MAX_STEPS:
         raise CycleError(f"{where}: the stroke lasts {phase:.3g} radians of the level spacing, more than "
@@ -141,7 +184,7 @@ def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: A
         if previous is not None:
             results = [previous] + results
         for n, coarse, fine in zip(levels[1:], results[:-1], results[1:]):
-            error = float(np.max(np.abs(fine - coarse), initial=0.0)) / _RICHARDSON
+            error = float(np.abs(fine - coarse).max(initial=0.0)) / _RICHARDSON
             if error <= tolerance:
                 return fine, n
         if levels[-1] * 2 ** (_LEVELS - 1) > MAX_STEPS:
@@ -157,7 +200,7 @@ def commuting_phases(energies: Callable[[np.ndarray], np.ndarray], start: Any, e
                      tolerance: float = TOLERANCE) -> np.ndarray:
     """``phi_a = int_0^tau E_a(w(t)) dt`` in a fixed eigenbasis (composite three-point Gauss rule,
     doubled until converged): a commuting Hamiltonian's propagator is ``diag(exp(-i phi))``."""
-    start, end, tau = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (start, end, duration)))
+    start, end, tau = _broadcast(start, end, duration)
     steps = 4
 
     def integrate(n: int) -> np.ndarray:
@@ -176,6 +219,14 @@ def commuting_phases(energies: Callable[[np.ndarray], np.ndarray], start: Any, e
         if steps >= MAX_STEPS:
             raise CycleError(f"{where}: the phases of the evolution did not converge within {steps} steps")
         coarse = fine
+
+
+def _broadcast(*values: Any) -> list[np.ndarray]:
+    """The values as float arrays of one shape."""
+    arrays = [np.asarray(v, dtype=float) for v in values]
+    if any(a.shape != arrays[0].shape for a in arrays[1:]):
+        arrays = list(np.broadcast_arrays(*arrays))
+    return arrays
 
 
 __all__ = ["magnus_deviation", "magnus_propagators", "commuting_phases", "TOLERANCE", "MAX_STEPS"]

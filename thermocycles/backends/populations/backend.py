@@ -120,13 +120,14 @@ class PopulationBackend(Backend):
         return stroke.population_map(ctx)
 
     def gap(self, a: Reference, b: Reference) -> np.ndarray:
-        plain = a.vector - b.vector
         la, lb = a.label, b.label
         if la is None or lb is None or la.basis is not None or lb.basis is not None:
-            return plain
-        stable = gibbs_difference(la.energies, la.temperature, lb.energies, lb.temperature)
+            return a.vector - b.vector
         valid = _valid(la, lb)
-        return stable if valid is None else np.where(valid[..., None], stable, plain)
+        if valid is None:  # the vectors are the labels' Gibbs states
+            return gibbs_difference(la.energies, la.temperature, lb.energies, lb.temperature, (a.vector, b.vector))
+        stable = gibbs_difference(la.energies, la.temperature, lb.energies, lb.temperature)
+        return np.where(valid[..., None], stable, a.vector - b.vector)
 
     def solve(self, deviations: Sequence[np.ndarray], rhs: np.ndarray) -> np.ndarray:
         return kernels.gth_solve(kernels.stochastic_product(list(deviations)), rhs)

@@ -8,7 +8,7 @@ Two properties are kept throughout, because the populations of a cold substance 
 orders of magnitude (``exp(-beta w)`` at ``beta w = 700``):
 
 * transition probabilities (off-diagonal entries of a stroke map) are computed without subtraction
-  where the rates span more than three orders of magnitude (uniformisation: a series of nonnegative
+  where the rates span more than six orders of magnitude (uniformisation: a series of nonnegative
   terms), and each diagonal entry of a deviation ``M - I`` is minus its column's off-diagonal sum;
 * stationary states and the periodic state come from Grassmann-Taksar-Heyman elimination, which
   uses only the off-diagonal entries and never subtracts: every population keeps its relative
@@ -21,9 +21,16 @@ from typing import Mapping
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.lapack
 import scipy.special
 
+from ...core.linear_map import matmul
 from ...errors import CycleError
+
+#: where the smallest jump rate is below this fraction of the largest, transition probabilities come
+#: from uniformisation (relative precision however small they are); above it a matrix exponential's
+#: absolute error (~1e-16) is at most ~1e-10 relative to the smallest of them
+WIDE = 1e-6
 
 
 def generator_from_rates(rates: np.ndarray) -> np.ndarray:
@@ -63,7 +70,7 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
 
     With ``R = sum_r R_r``, ``P = exp(R tau)`` and ``Phi = int_0^tau exp(R t) dt``, the deviation is
     ``P - I`` and the heat from reservoir r is ``E @ R_r @ Phi @ p_start`` (one reservoir:
-    ``E @ (P - I) @ p_start``). Where the rates span more than three orders of magnitude, P and Phi
+    ``E @ (P - I) @ p_start``). Where the rates span more than six orders of magnitude, P and Phi
     come from uniformisation and doubling (every term nonnegative); otherwise from matrix
     exponentials: short strokes (``|R tau| < 1``) through ``exp([[R tau, tau I], [0, 0]])``, long
     ones (spectral gap x tau > 36) as the stationary projector, and with several reservoirs
@@ -84,12 +91,18 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
     if n == 2:
         return _relaxation_two_levels(eps, rates, total, tau)
     if len(names) == 1 and total.ndim == 2 and tau.ndim == 0 and eps.ndim == 1:
-        # one unbatched stroke with one reservoir: the common case, without batch bookkeeping
+        # one unbatched stroke with one reservoir: the common cases without batch bookkeeping (the
+        # same kernels as below)
         off = total.reshape(-1)[_off_diagonal(n)]
+        low, top = off.min(), off.max()
         generator = total * tau
         norm = -2.0 * generator.diagonal().min()
-        if off.min() >= 1e-3 * off.max() and 1.0 <= norm < 36.0:
+        deviation = None
+        if low >= WIDE * top and 1.0 <= norm < 36.0:
             deviation = scipy.linalg.expm(generator) - eye_matrix(n)
+        elif 0.0 < low < WIDE * top:  # every jump allowed, rates of many orders of magnitude
+            deviation = generator_from_rates(_propagate_exact(total, tau, False)[0])
+        if deviation is not None:
             return deviation, {names[0]: energy_change_row(eps, deviation)}, None
     batch = np.broadcast_shapes(total.shape[:-2], tau.shape, eps.shape[:-1])
     R = _shaped(total, batch + (n, n)).reshape(-1, n, n)
@@ -99,7 +112,7 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
     low, top = off.min(axis=-1), off.max(axis=-1)
     if not (low > 0).all():  # some transitions forbidden: the range of the allowed ones
         low = np.where(off > 0, off, np.inf).min(axis=-1)
-    wide = low < 1e-3 * top
+    wide = low < WIDE * top
 
     if not wide.any():
         deviation, integral = _propagate_fast(R, t, several)
@@ -129,9 +142,12 @@ def _relaxation_two_levels(eps: np.ndarray, rates: Mapping[str, np.ndarray], tot
     and ``Phi = tau I + R (s tau - 1 + e^(-s tau)) / s^2``; subtraction-free, any rates."""
     s = total[..., 0, 1] + total[..., 1, 0]
     x = s * tau
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(s > 0, -np.expm1(-x) / s, tau)
-    deviation = total * factor[..., None, None]
+    if x.ndim == 0:  # one stroke: a branch instead of masks
+        deviation = total * (-np.expm1(-x) / s if s > 0 else tau)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(s > 0, -np.expm1(-x) / s, tau)
+        deviation = total * factor[..., None, None]
     if len(rates) == 1:
         (name,) = rates
         return deviation, {name: energy_change_row(eps, deviation)}, None
@@ -183,59 +199,61 @@ def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.nda
 
 def _propagate_exact(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.ndarray, np.ndarray | None]:
     """Deviation (and Phi) by uniformisation and doubling: subtraction-free, so transition
-    probabilities keep relative precision however small they are."""
+    probabilities keep relative precision however small they are. ``R`` has shape ``(..., N, N)``
+    and ``t`` the batch shape ``...`` (none for one stroke)."""
     n = R.shape[-1]
     eye = eye_matrix(n)
     off = R * (1.0 - eye)
     exit_rates = off.sum(axis=-2)  # per column: total rate out of each level
     q = exit_rates.max(axis=-1)
     q = np.where(q > 0, q, 1.0)
-    P = off / q[:, None, None] + eye * (1.0 - exit_rates / q[:, None])[:, None, :]
+    P = off / q[..., None, None] + eye * (1.0 - exit_rates / q[..., None])[..., None, :]
     x_total = q * t
     doublings = int(max(0, np.ceil(np.log2(max(float(x_total.max()), 1e-300) / 0.5))))
     x = x_total / 2.0**doublings  # <= 1/2
     # M = sum_k e^-x x^k / k! P^k (Poisson weights) and Phi = sum_k P(k+1, x) P^k / q, k <= 19 (the
     # tail is below 1e-24 for x <= 1/2), by Paterson-Stockmeyer: blocks of four powers, Horner in P^4
     # (7 matrix products instead of 19; every term is still nonnegative)
-    k = np.arange(_TERMS)
-    weights = np.exp(-x)[:, None] * np.cumprod(np.concatenate([np.ones((len(x), 1)), x[:, None] / k[1:]], axis=1),
-                                                axis=1)
+    ratios = np.concatenate([np.ones(x.shape + (1,)), x[..., None] / _ORDERS[1:]], axis=-1)
+    weights = np.exp(-x)[..., None] * np.cumprod(ratios, axis=-1)
     M = _horner_blocks(P, weights)
-    phi = _horner_blocks(P, scipy.special.gammainc(k + 1, x[:, None])) if several else None
+    phi = _horner_blocks(P, scipy.special.gammainc(_ORDERS + 1, x[..., None])) if several else None
     if several:
-        phi = phi / q[:, None, None]
+        phi = phi / q[..., None, None]
     h = x / q
     for _ in range(doublings):
         # Squaring doubles any drift of M's column sums from 1 (and Phi's from the elapsed time):
         # rescale the columns each time (a division, still subtraction-free).
-        if several:
-            phi = phi + M @ phi
+        if phi is not None:
+            phi = phi + matmul(M, phi)
             h = 2 * h
-            phi = phi * (h[:, None] / phi.sum(axis=-2))[:, None, :]
-        M = M @ M
+            phi = phi * (h[..., None] / phi.sum(axis=-2))[..., None, :]
+        M = matmul(M, M)
         M = M / M.sum(axis=-2, keepdims=True)
     return M - eye, phi
 
 
 _TERMS = 20
 _BLOCK = 4
+_ORDERS = np.arange(_TERMS)  # k = 0 .. 19
+_ORDERS.flags.writeable = False
 
 
 def _horner_blocks(P: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
     """``sum_k c_k P^k`` (k < 20, batched) with four precomputed powers and Horner's rule in P^4."""
-    batch, n = P.shape[0], P.shape[-1]
-    powers = np.empty((batch, _BLOCK, n, n))
-    powers[:, 0] = eye_matrix(n)
-    powers[:, 1] = P
-    np.matmul(P, P, out=powers[:, 2])
-    np.matmul(powers[:, 2], P, out=powers[:, 3])
-    p4 = powers[:, 2] @ powers[:, 2]
+    batch, n = P.shape[:-2], P.shape[-1]
+    powers = np.empty(batch + (_BLOCK, n, n))
+    powers[..., 0, :, :] = eye_matrix(n)
+    powers[..., 1, :, :] = P
+    np.matmul(P, P, out=powers[..., 2, :, :])
+    np.matmul(powers[..., 2, :, :], P, out=powers[..., 3, :, :])
+    p4 = matmul(powers[..., 2, :, :], powers[..., 2, :, :])
     # each block sum_i c_(4j+i) P^i is one (batched) product of the coefficients with the powers
-    blocks = (coefficients.reshape(batch, _TERMS // _BLOCK, _BLOCK) @ powers.reshape(batch, _BLOCK, n * n))
-    blocks = blocks.reshape(batch, _TERMS // _BLOCK, n, n)
-    result = blocks[:, -1]
+    blocks = (coefficients.reshape(batch + (_TERMS // _BLOCK, _BLOCK)) @ powers.reshape(batch + (_BLOCK, n * n)))
+    blocks = blocks.reshape(batch + (_TERMS // _BLOCK, n, n))
+    result = blocks[..., -1, :, :]
     for j in range(_TERMS // _BLOCK - 2, -1, -1):
-        result = blocks[:, j] + p4 @ result
+        result = blocks[..., j, :, :] + matmul(p4, result)
     return result
 
 
@@ -291,11 +309,10 @@ def eye_matrix(n: int) -> np.ndarray:
 def stochastic_product(deviations: list[np.ndarray]) -> np.ndarray:
     """``prod_k (I + D_k)`` (later maps on the left); products of nonnegative matrices, so the
     off-diagonal entries keep their relative precision."""
-    total = np.asarray(deviations[0], dtype=float) + eye_matrix(np.shape(deviations[0])[-1])
+    eye = eye_matrix(np.shape(deviations[0])[-1])
+    total = np.asarray(deviations[0], dtype=float) + eye
     for dev in deviations[1:]:
-        dev = np.asarray(dev, dtype=float)
-        if dev.any():  # else an identity map (e.g. an adiabat)
-            total = (dev + eye_matrix(dev.shape[-1])) @ total
+        total = matmul(np.asarray(dev, dtype=float) + eye, total)
     return total
 
 
@@ -332,27 +349,35 @@ def _gth_solve_small(K: list[list[float]], b: list[float]) -> np.ndarray:
     return np.array([a + c * d0 for a, c in zip(alpha, beta)])
 
 
-def _eliminate(K: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """GTH elimination in place: censor the chain on ever fewer states (the last first), updating
-    the off-diagonal rates ``K`` and the right-hand side ``b``; returns the rates ``out_k`` from each
-    state k to the states below it. Diagonal entries of K are never read."""
-    n = K.shape[-1]
-    out = np.zeros(K.shape[:-1])
-    if K.ndim == 2:  # one matrix: the fewest numpy calls per state
-        for k in range(n - 1, 0, -1):
-            column = K[:k, k]
-            total = column.sum()
-            out[k] = total
-            weight = column / total
-            K[:k, :k] += np.multiply.outer(weight, K[k, :k])
-            b[:k] += weight * b[k]
-        return out
+def _eliminate(A: np.ndarray) -> np.ndarray:
+    """GTH elimination in place on ``A = [b | K]``: the right-hand side ``b`` in column 0, then the
+    off-diagonal rates ``K`` (state j in column j + 1). The chain is censored on ever fewer states
+    (the last first); the update of the rates and of ``b`` by state k is one outer product, over
+    the columns ``:k + 1`` (``b`` and the states below k). Returns the rates ``out_k`` from each state
+    k to the states below it. Diagonal entries of K are never read."""
+    n = A.shape[-2]
+    out = np.zeros(A.shape[:-1])
     for k in range(n - 1, 0, -1):
-        out[..., k] = K[..., :k, k].sum(axis=-1)
-        weight = K[..., :k, k] / out[..., k, None]
-        K[..., :k, :k] += weight[..., :, None] * K[..., k, :k][..., None, :]
-        b[..., :k] += weight * b[..., k, None]
+        column = A[..., :k, k + 1]
+        total = column.sum(axis=-1)
+        out[..., k] = total
+        weight = column / total[..., None]
+        A[..., :k, :k + 1] += weight[..., :, None] * A[..., k, None, :k + 1]
     return out
+
+
+def _forward(rates: np.ndarray, columns: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``x`` with ``out_k x_k - sum_{j<k} rates_kj x_j = columns_k`` (the strictly lower part of
+    ``rates`` is read), for each column: forward substitution, every term nonnegative."""
+    if rates.ndim == 2:  # one system: LAPACK's trtrs (NaN where a rate out is zero)
+        lower = np.tril(-rates, -1) + out[:, None] * eye_matrix(len(out))
+        x, info = scipy.linalg.lapack.dtrtrs(lower, columns, lower=1)
+        return x if info == 0 else np.full(columns.shape, np.nan)
+    # a batch (which scipy would solve one system at a time): state by state, vectorised over it
+    x = np.empty(columns.shape)
+    for k in range(columns.shape[-2]):
+        x[..., k, :] = (columns[..., k, :] + (rates[..., k, :k, None] * x[..., :k, :]).sum(axis=-2)) / out[..., k, None]
+    return x
 
 
 def gth_solve(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
@@ -372,24 +397,25 @@ def gth_solve(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
     CycleError
         If M has no unique stationary state (some ``out_k = 0``).
     """
-    K = np.array(matrix, dtype=float) * (1.0 - eye_matrix(np.shape(matrix)[-1]))
-    b = np.array(np.broadcast_to(rhs, K.shape[:-1]), dtype=float)
-    n = K.shape[-1]
+    # Only off-diagonal entries are read (the diagonal is never needed).
+    M = np.asarray(matrix, dtype=float)
+    n = M.shape[-1]
+    b = np.asarray(rhs, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         if n == 2:
-            d1 = b[..., 1] / (K[..., 0, 1] + K[..., 1, 0])
-            d = np.stack([-d1, d1], axis=-1)
-        elif K.ndim == 2 and n <= _SMALL_GTH:
-            d = _gth_solve_small(K.tolist(), b.tolist())
+            d1 = b[..., 1] / (M[..., 0, 1] + M[..., 1, 0])
+            d = np.array([-d1, d1]) if np.ndim(d1) == 0 else np.stack([-d1, d1], axis=-1)
+        elif M.ndim == 2 and b.ndim == 1 and n <= _SMALL_GTH:
+            d = _gth_solve_small(M.tolist(), b.tolist())
         else:
-            out = _eliminate(K, b)
+            A = np.concatenate([np.broadcast_to(b, M.shape[:-1])[..., None], M], axis=-1)  # [b | K]
+            out = _eliminate(A)
             # back-substitution d_k = alpha_k + beta_k d_0 for k >= 1 (alpha_0 = 0, beta_0 = 1): a lower
-            # triangular system diag(out) - (censored rates), solved forward with nonnegative terms
-            lower = np.tril(-K[..., 1:, 1:], -1) + out[..., 1:, None] * eye_matrix(n - 1)
-            columns = np.stack([b[..., 1:], K[..., 1:, 0]], axis=-1)
-            solution = scipy.linalg.solve_triangular(lower, columns, lower=True, check_finite=False)
-            alpha = np.concatenate([np.zeros(K.shape[:-2] + (1,)), solution[..., 0]], axis=-1)
-            beta = np.concatenate([np.ones(K.shape[:-2] + (1,)), solution[..., 1]], axis=-1)
+            # triangular system diag(out) - (censored rates) with the columns b and K[:, 0], solved
+            # forward with nonnegative terms
+            solution = _forward(A[..., 1:, 2:], A[..., 1:, :2], out[..., 1:])
+            alpha = np.concatenate([np.zeros(M.shape[:-2] + (1,)), solution[..., 0]], axis=-1)
+            beta = np.concatenate([np.ones(M.shape[:-2] + (1,)), solution[..., 1]], axis=-1)
             d0 = -alpha.sum(axis=-1) / beta.sum(axis=-1)
             d = alpha + beta * d0[..., None]
     if not np.isfinite(d).all():
