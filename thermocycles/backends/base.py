@@ -101,6 +101,19 @@ class SubstanceView:
         return matrix if w is None else w @ matrix @ np.conj(np.swapaxes(w, -1, -2))
 
 
+class BackendContext(StrokeContext):
+    """A stroke context that knows the substance (through a :class:`SubstanceView`), the reservoirs'
+    natural-unit values and which stroke it serves (for messages): the common part of the
+    backends' contexts."""
+
+    def __init__(self, own: Mapping[str, Any], view: SubstanceView,
+                 reservoir_values: Mapping[str, Mapping[str, Any]], where: str):
+        super().__init__(own, view.n_levels)
+        self._view = view
+        self._reservoir_values = reservoir_values
+        self._where = where
+
+
 def label(stroke: Any) -> str:
     """``Class 'name'`` of a stroke, for messages."""
     return f"{type(stroke).__name__} {stroke.name!r}"

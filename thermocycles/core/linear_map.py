@@ -16,7 +16,7 @@ the heats' relative precision near reversibility (see :mod:`thermocycles.core.pe
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 import attrs
 import numpy as np
@@ -155,12 +155,6 @@ def dot(row: np.ndarray, vector: np.ndarray) -> np.ndarray:
     if row.ndim == 1 and vector.ndim == 1:
         return row.dot(vector)
     return (row * vector).sum(axis=-1)
-
-
-def identity_like(vector: Any) -> np.ndarray:
-    """The zero deviation (identity map) for state vectors shaped like ``vector``."""
-    n = np.shape(vector)[-1]
-    return np.zeros(np.shape(vector)[:-1] + (n, n))
 
 
 __all__ = ["LinearMap", "Reference", "ThermalLabel", "matmul", "matvec", "dot", "row_times"]

@@ -20,12 +20,12 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.lapack
 
-from ...core.context import Schedule, StrokeContext
+from ...core.context import Schedule
 from ...core.linear_map import LinearMap, Reference, ThermalLabel, matmul, matvec, row_times
 from ...core.stable import gibbs, gibbs_difference
 from ...errors import CycleError, ParameterError
 from ...spec.strokes import schedules
-from ..base import Backend, Corner, SubstanceView, label
+from ..base import Backend, BackendContext, Corner, SubstanceView, label
 from ..populations import kernels
 from ..populations.backend import stationary
 from ..rates import contacts, weighted_rates
@@ -92,19 +92,16 @@ def embed(populations: np.ndarray, vectors: np.ndarray | None) -> np.ndarray:
     return (np.swapaxes(rows, -1, -2) @ populations[..., None])[..., 0]
 
 
-class DensityMatrixContext(StrokeContext):
+class DensityMatrixContext(BackendContext):
     """Stroke context of the density-matrix backend (natural units, batched)."""
 
     backend = "density_matrix"
 
     def __init__(self, own: Mapping[str, Any], view: SubstanceView,
                  reservoir_values: Mapping[str, Mapping[str, Any]], where: str):
-        super().__init__(own, view.n_levels)
-        self._view = view
+        super().__init__(own, view, reservoir_values, where)
         self._substance = view.substance
         self._values = view.values
-        self._reservoir_values = reservoir_values
-        self._where = where
 
     def _eigen(self, control: Any) -> tuple[np.ndarray, np.ndarray | None]:
         return self._view.eigensystem(control)

@@ -15,22 +15,15 @@ import numpy as np
 from ...core.context import Schedule, StrokeContext
 from ...core.linear_map import LinearMap, Reference, ThermalLabel
 from ...core.stable import gibbs, gibbs_difference
-from ..base import Backend, Corner, SubstanceView, label
+from ..base import Backend, BackendContext, Corner, SubstanceView, label
 from ..rates import contacts, pauli_rates, weighted_rates
 from . import kernels
 
 
-class PopulationContext(StrokeContext):
+class PopulationContext(BackendContext):
     """Stroke context of the populations backend (natural units, batched)."""
 
     backend = "populations"
-
-    def __init__(self, own: Mapping[str, Any], view: SubstanceView,
-                 reservoir_values: Mapping[str, Mapping[str, Any]], where: str):
-        super().__init__(own, view.n_levels)
-        self._view = view
-        self._reservoir_values = reservoir_values
-        self._where = where
 
     # -- helpers for hand-built population maps (population_map strokes) -----------------------
     def energies(self, control: Any) -> np.ndarray:
