@@ -12,8 +12,11 @@ transports states (an adiabat, a unitary) carries the reference through exactly.
 * transport stroke: ``d_{k+1} = (I + D_k) d_k``.
 
 Around the cycle ``d_0 = M d_0 + b``, with ``b`` the gaps ``g_k`` carried to the end plus the gap
-between the reference the cycle ends on and the one it started from. ``(I - M) d_0 = b`` with
-``trace d_0 = 0`` is one linear solve (the backend's: subtraction-free elimination on populations).
+between the reference the cycle ends on and the one it started from. The gaps themselves add up to
+the references' moves on the transport strokes (the references close the loop), so ``b`` is
+assembled as ``sum_k (P_k - I) g_k + sum_transports (T r - r)``, ``P_k`` the maps from contact k to
+the end: no two nearly equal vectors are subtracted. ``(I - M) d_0 = b`` with ``trace d_0 = 0`` is one
+linear solve (the backend's: subtraction-free elimination on populations).
 Near reversibility every ``g_k`` is a difference of nearly equal Gibbs states, computed with relative
 precision (:func:`thermocycles.core.stable.gibbs_difference`), and so are ``d`` and the heats
 ``Q = h_k . (x_k - pi_k)``: nothing small is ever obtained by subtracting large numbers.
