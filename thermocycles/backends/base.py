@@ -114,6 +114,12 @@ class BackendContext(StrokeContext):
         self._where = where
 
 
+def expand(values: Mapping[str, Any], extra: int) -> dict[str, Any]:
+    """Natural-unit values with ``extra`` trailing axes, to broadcast against controls that carry
+    step axes (time-ordered strokes evaluate the substance at many control values at once)."""
+    return {k: np.asarray(v)[(...,) + (None,) * extra] for k, v in values.items()}
+
+
 def label(stroke: Any) -> str:
     """``Class 'name'`` of a stroke, for messages."""
     return f"{type(stroke).__name__} {stroke.name!r}"

@@ -7,6 +7,8 @@ itself, so one stroke class serves every backend:
 * :meth:`StrokeContext.follow` -- ideal adiabatic following from one control value to another
   (populations of the instantaneous eigenstates carried over);
 * :meth:`StrokeContext.drive` -- isolated, finite-time evolution under ``H(w(t))`` along a schedule;
+* :meth:`StrokeContext.ramp` -- contact with reservoirs while the control moves along a schedule
+  (an isotherm);
 * :meth:`LinearMap.then <thermocycles.core.linear_map.LinearMap.then>` -- one piece after another.
 
 Each returns a :class:`~thermocycles.core.linear_map.LinearMap` on the backend's state vector.
@@ -72,6 +74,26 @@ class StrokeContext(abc.ABC):
     @abc.abstractmethod
     def drive(self, start: Any, end: Any, duration: Any, schedule: Schedule = "linear") -> LinearMap:
         """Isolated evolution under ``H(w(t))``, ``w(t) = start + (end - start) s(t / duration)``."""
+
+    def ramp(self, start: Any, end: Any, duration: Any, reservoirs: Sequence[Any],
+             schedule: Schedule = "linear") -> LinearMap:
+        """Contact with reservoirs while the control moves, ``w(t) = start + (end - start) s(t /
+        duration)``: the master equation of :meth:`relax` with the rates and the Hamiltonian of
+        ``w(t)`` at every instant. Heat is ``int Tr[H dD(rho)]`` per reservoir, work
+        ``int Tr[(dH/dt) rho] dt``.
+
+        Parameters
+        ----------
+        start, end : ndarray
+            Control values at the stroke's ends (natural units).
+        duration : ndarray
+        reservoirs : sequence
+            As for :meth:`relax`.
+        schedule : str or callable
+            ``s(t / duration)``, see :mod:`thermocycles.spec.strokes.schedules`.
+        """
+        raise NotImplementedError(f"the {self.backend} backend does not implement ramp (a contact while "
+                                  f"the control changes)")
 
 
 __all__ = ["StrokeContext", "Schedule"]

@@ -25,7 +25,7 @@ from ...core.linear_map import LinearMap, Reference, ThermalLabel, matmul, matve
 from ...core.stable import gibbs, gibbs_difference
 from ...errors import CycleError, ParameterError
 from ...spec.strokes import schedules
-from ..base import Backend, BackendContext, Corner, SubstanceView, label
+from ..base import Backend, BackendContext, Corner, SubstanceView, expand, label
 from ..populations import kernels
 from ..populations.backend import stationary
 from ..rates import contacts, weighted_rates
@@ -34,11 +34,6 @@ from .unitary import commuting_phases, magnus_deviation
 
 #: two eigenbases are one where every column matches up to a phase to this tolerance
 SAME_BASIS_TOLERANCE = 1e-12
-
-
-def _expand(values: Mapping[str, Any], extra: int) -> dict[str, Any]:
-    """Substance values with ``extra`` trailing axes, to broadcast against controls with step axes."""
-    return {k: np.asarray(v)[(...,) + (None,) * extra] for k, v in values.items()}
 
 
 def _block_diagonal(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -268,14 +263,14 @@ class DensityMatrixContext(BackendContext):
         parts = []
         if not commutes.all():
             spread = np.maximum(_width(self._eigen(start)[0]), _width(self._eigen(end)[0]))
-            k, _ = magnus_deviation(lambda w: self._substance.hamiltonian(w, _expand(self._values, 2)),
+            k, _ = magnus_deviation(lambda w: self._substance.hamiltonian(w, expand(self._values, 2)),
                                     start, end, tau, s, spread=spread, where=self._where)
             parts.append(_unitary_deviation(k))
         if some_commute:
             _, vectors = self._eigen(start)
 
             def fixed_energies(w: np.ndarray) -> np.ndarray:
-                return np.asarray(self._substance.eigensystem(w, _expand(self._values, 2))[0], dtype=float)
+                return np.asarray(self._substance.eigensystem(w, expand(self._values, 2))[0], dtype=float)
 
             phases = commuting_phases(fixed_energies, start, end, tau, s, where=self._where)
             a, b = basis.pairs(n)

@@ -20,27 +20,19 @@ error is then below ``tolerance``); past ``MAX_STEPS`` the stroke is refused wit
 
 from __future__ import annotations
 
-import functools
-import itertools
-import math
 from typing import Any, Callable
 
 import numpy as np
 
 from ...errors import CycleError
+from .. import magnus
 
 #: absolute tolerance on the entries of the propagator U (whose entries are at most 1)
 TOLERANCE = 1e-13
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**17
-_NODES = np.array([0.5 - np.sqrt(15.0) / 10.0, 0.5, 0.5 + np.sqrt(15.0) / 10.0])
-_SQRT15_3 = math.sqrt(15.0) / 3.0
-_TEN_3 = 10.0 / 3.0
 #: step counts n, 2n, 4n tried in one pass
 _LEVELS = 3
-_WEIGHTS = np.array([5.0, 8.0, 5.0]) / 18.0
-#: the error of the finer of two propagators (steps n and 2n) is their difference / (2^6 - 1)
-_RICHARDSON = 63.0
 
 Hamiltonian = Callable[[np.ndarray], np.ndarray]
 
@@ -73,58 +65,10 @@ def _step_deviation(g: np.ndarray) -> np.ndarray:
     return (v * np.expm1(-1j * lam)[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
 
 
-def _commutator(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return a @ b - b @ a
-
-
-def _pair_steps(k: np.ndarray) -> np.ndarray:
-    """Adjacent steps along axis -3 composed in pairs (an odd last step is kept as it is)."""
-    odd = k.shape[-3] % 2
-    first, second = k[..., 0:k.shape[-3] - odd:2, :, :], k[..., 1::2, :, :]
-    paired = first + second + second @ first
-    return np.concatenate([paired, k[..., -1:, :, :]], axis=-3) if odd else paired
-
-
-def _compose_steps(k: np.ndarray) -> np.ndarray:
-    """Deviation of the product of the steps along axis -3 (first step first)."""
-    while k.shape[-3] > 1:
-        k = _pair_steps(k)
-    return k[..., 0, :, :]
-
-
-def _compose_levels(k: np.ndarray, levels: tuple[int, ...]) -> list[np.ndarray]:
-    """:func:`_compose_steps` of each level's steps (the levels' steps one after another along
-    axis -3).
-
-    Where each level has twice the steps of the one before, the finer levels are paired down to the
-    coarser one's count and then composed along with it: the same products in the same order as
-    level by level, in fewer (larger) numpy calls.
-    """
-    bounds = list(itertools.accumulate(levels, initial=0))
-    parts = [k[..., a:b, :, :] for a, b in zip(bounds[:-1], bounds[1:])]
-    if any(fine != 2 * coarse for coarse, fine in zip(levels, levels[1:])):
-        return [_compose_steps(part) for part in parts]
-    merged = parts[-1][..., None, :, :, :]  # batch + (levels so far, steps, N, N)
-    for part in reversed(parts[:-1]):
-        merged = np.concatenate([part[..., None, :, :, :], _pair_steps(merged)], axis=-4)
-    composed = _compose_steps(merged)
-    return [composed[..., i, :, :] for i in range(len(levels))]
-
-
-@functools.lru_cache(maxsize=64)
-def _grid(levels: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """For the steps of each level in turn: the fractions of the stroke at their Gauss nodes
-    (shape ``(steps, 3)``) and their lengths as fractions of the stroke (shape ``(steps, 1, 1)``)."""
-    x = np.concatenate([(np.arange(n)[:, None] + _NODES) / n for n in levels])
-    fraction = np.concatenate([np.full(n, 1.0 / n) for n in levels])[:, None, None]
-    x.flags.writeable = fraction.flags.writeable = False
-    return x, fraction
-
-
 def _nodes(start: np.ndarray, end: np.ndarray, schedule: Callable[[np.ndarray], np.ndarray],
            steps: int) -> np.ndarray:
     """Control values at the Gauss nodes of every step, shape ``batch + (steps, nodes)``."""
-    x = (np.arange(steps)[:, None] + _NODES) / steps
+    x = (np.arange(steps)[:, None] + magnus.NODES) / steps
     s = np.asarray(schedule(x), dtype=float)
     return start[..., None, None] + (end - start)[..., None, None] * s
 
@@ -133,21 +77,15 @@ def magnus_propagators(hamiltonian: Hamiltonian, start: np.ndarray, end: np.ndar
                        schedule: Callable[[np.ndarray], np.ndarray], levels: list[int]) -> list[np.ndarray]:
     """``U - I`` with each of the step counts ``levels`` (one pass over all their steps), no error
     control (:func:`magnus_deviation` adds it)."""
-    x, fraction = _grid(tuple(levels))
+    x, fraction = magnus.grid(tuple(levels))
     s = np.asarray(schedule(x), dtype=float)
     H = hamiltonian(start[..., None, None] + (end - start)[..., None, None] * s)  # batch + (S, 3, N, N)
     # the step lengths times -i: with A_k = -i H_k, a1 = h A_2 = (-i h) H_2, and so on
     h = -1j * (tau[..., None, None, None] * fraction)
-    h_1, h_2, h_3 = H[..., 0, :, :], H[..., 1, :, :], H[..., 2, :, :]
-    alpha1 = h * h_2
-    alpha2 = (_SQRT15_3 * h) * (h_3 - h_1)
-    alpha3 = (_TEN_3 * h) * (h_3 - 2.0 * h_2 + h_1)
-    c1 = _commutator(alpha1, alpha2)
-    c2 = _commutator(2.0 * alpha3 + c1, alpha1) / 60.0
-    omega = alpha1 + alpha3 / 12.0 + _commutator(-20.0 * alpha1 - alpha3 + c1, alpha2 + c2) / 240.0
+    omega = magnus.omega(h, H[..., 0, :, :], H[..., 1, :, :], H[..., 2, :, :])
     # G = i Omega is Hermitian up to round-off; the step's exponential reads its lower triangle
     k = _step_deviation(1j * omega)
-    return _compose_levels(k, tuple(levels))
+    return magnus.compose_levels(k, tuple(levels))
 
 
 def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: Any,
@@ -184,7 +122,7 @@ def magnus_deviation(hamiltonian: Hamiltonian, start: Any, end: Any, duration: A
         if previous is not None:
             results = [previous] + results
         for n, coarse, fine in zip(levels[1:], results[:-1], results[1:]):
-            error = float(np.abs(fine - coarse).max(initial=0.0)) / _RICHARDSON
+            error = float(np.abs(fine - coarse).max(initial=0.0)) / magnus.RICHARDSON
             if error <= tolerance:
                 return fine, n
         if levels[-1] * 2 ** (_LEVELS - 1) > MAX_STEPS:
@@ -205,7 +143,7 @@ def commuting_phases(energies: Callable[[np.ndarray], np.ndarray], start: Any, e
 
     def integrate(n: int) -> np.ndarray:
         e = energies(_nodes(start, end, schedule, n))  # batch + (n, 3, N)
-        weighted = (e * _WEIGHTS[:, None]).sum(axis=-2)
+        weighted = (e * magnus.WEIGHTS[:, None]).sum(axis=-2)
         return (tau / n)[..., None] * weighted.sum(axis=-2)
 
     coarse = integrate(steps)
@@ -214,7 +152,7 @@ def commuting_phases(energies: Callable[[np.ndarray], np.ndarray], start: Any, e
         spread = np.abs(fine).max(axis=-1, initial=0.0)
         error = float(np.max(np.abs(fine - coarse).max(axis=-1, initial=0.0) / (1.0 + spread), initial=0.0))
         steps *= 2
-        if error <= _RICHARDSON * tolerance:
+        if error <= magnus.RICHARDSON * tolerance:
             return fine
         if steps >= MAX_STEPS:
             raise CycleError(f"{where}: the phases of the evolution did not converge within {steps} steps")

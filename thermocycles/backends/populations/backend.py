@@ -13,9 +13,11 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ...core.context import Schedule, StrokeContext
-from ...core.linear_map import LinearMap, Reference, ThermalLabel
+from ...core.linear_map import LinearMap, Reference, ThermalLabel, row_times
 from ...core.stable import gibbs, gibbs_difference
-from ..base import Backend, BackendContext, Corner, SubstanceView, label
+from ...spec.strokes import schedules
+from ..base import Backend, BackendContext, Corner, SubstanceView, expand, label
+from ..ramp import time_ordered
 from ..rates import contacts, pauli_rates, weighted_rates
 from . import kernels
 
@@ -59,6 +61,33 @@ class PopulationContext(BackendContext):
     def drive(self, start: Any, end: Any, duration: Any, schedule: Schedule = "linear") -> LinearMap:
         # the Hamiltonians commute (or this backend would have refused): populations are frozen
         return self.follow(start, end, duration)
+
+    def ramp(self, start: Any, end: Any, duration: Any, reservoirs: Sequence[Any],
+             schedule: Schedule = "linear") -> LinearMap:
+        pairs = contacts(reservoirs, self._where)
+        node_pairs = [(r, None if w is None else np.asarray(w, dtype=float)[..., None, None]) for r, w in pairs]
+        substance, values = self._view.substance, expand(self._view.values, 2)
+        reservoir_values = {name: expand(v, 2) for name, v in self._reservoir_values.items()}
+        where = self._where
+
+        def generators(w: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+            eps = np.asarray(substance.eigensystem(w, values)[0], dtype=float)
+            coupling = substance.coupling_in_eigenbasis(w, values)
+            strengths = None if coupling is None else np.abs(coupling) ** 2
+            rates = weighted_rates(node_pairs, eps, strengths, reservoir_values, where)
+            return (kernels.generator_from_rates(kernels.total_rates(rates)),
+                    {name: kernels.energy_change_row(eps, r) for name, r in rates.items()})
+
+        e_start, e_end = self.energies(start), self.energies(end)
+        edge_rates = [kernels.total_rates(weighted_rates(pairs, e, self._strengths(c), self._reservoir_values,
+                                                         where)) for e, c in ((e_start, start), (e_end, end))]
+        rate_scale = np.maximum(*(np.abs(r).max(axis=(-1, -2)) for r in edge_rates))
+        energy_scale = np.maximum(*(e.max(axis=-1) - e.min(axis=-1) for e in (e_start, e_end)))
+        deviation, heat = time_ordered(generators, start, end, duration, schedules.resolve(schedule), self.n_levels,
+                                       tuple(r.name for r, _ in pairs), energy_scale=energy_scale,
+                                       rate_scale=rate_scale, where=where)
+        work = e_end - e_start + row_times(e_end, deviation) - sum(heat.values())
+        return LinearMap(deviation=deviation, heat=heat, work=work, duration=np.asarray(duration, dtype=float)[()])
 
 
 def stationary(eps: np.ndarray, pairs: Sequence[tuple[Any, Any]], rates: Mapping[str, np.ndarray],
