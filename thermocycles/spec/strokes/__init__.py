@@ -3,6 +3,8 @@
 from .adiabat import QuantumAdiabat
 from .base import Stroke
 from .isochore import Isochore
+from .isotherm import Isotherm
+from .thermalization import Thermalization
 from .unitary import UnitaryStroke
 
-__all__ = ["Stroke", "Isochore", "QuantumAdiabat", "UnitaryStroke"]
+__all__ = ["Stroke", "Isochore", "Isotherm", "QuantumAdiabat", "Thermalization", "UnitaryStroke"]
