@@ -8,7 +8,7 @@ values (see :meth:`~thermocycles.core.model.CycleModel.performance` for assembli
 first matcher that accepts a cycle is used by ``method="auto"`` and ``method="closed_form"``.
 """
 
-from . import otto_two_level  # registers the two-level Otto closed form
+from . import otto_oscillator, otto_two_level  # each registers its closed form
 from .registry import find_closed_form, register_closed_form
 
-__all__ = ["find_closed_form", "register_closed_form", "otto_two_level"]
+__all__ = ["find_closed_form", "register_closed_form", "otto_two_level", "otto_oscillator"]

@@ -144,6 +144,8 @@ class CycleModel:
             raise ParameterError(f"backend must be one of {BACKENDS}; got {backend!r}")
         closed = self.closed_form if method != "linear_algebra" and backend != "density_matrix" else None
         if method == "closed_form" and closed is None:
+            if self.substance.n_levels is None:
+                self.choose_backend(values, backend)  # raises: says why (an untruncated substance)
             raise ParameterError(
                 "method='closed_form': no closed form is registered for this cycle's structure"
                 + (" on the density-matrix backend" if backend == "density_matrix" else "")
@@ -158,6 +160,12 @@ class CycleModel:
 
     def choose_backend(self, values: Mapping[str, Any], requested: str = "auto") -> Any:
         """The backend object that evaluates these values (raises with the reason if none can)."""
+        if self.substance.n_levels is None:  # infinitely many levels (untruncated): closed forms only
+            refusal = getattr(self.substance, "untruncated_refusal", None)
+            reason = (refusal(self.strokes) if callable(refusal) else
+                      f"{type(self.substance).__name__} has no finite number of levels")
+            raise CycleError(reason if requested == "auto" else
+                             f"backend={requested!r} cannot evaluate this cycle: {reason}")
         if requested != "auto":
             chosen = BACKEND_OBJECTS[requested]
             reason = chosen.refusal(self, values)
