@@ -33,8 +33,17 @@ from .spec import laws
 from .spec.cycle import Cycle
 from .spec.laws import BathLaw
 from .spec.reservoirs import Reservoir
-from .spec.strokes import Isochore, QuantumAdiabat, Stroke, UnitaryStroke
-from .spec.substances import HamiltonianSubstance, MatrixSubstance, Qubit, Substance, TwoLevelSubstance
+from .spec.strokes import Isochore, Isotherm, QuantumAdiabat, Stroke, Thermalization, UnitaryStroke
+from .spec.substances import (
+    HamiltonianSubstance,
+    HarmonicOscillator,
+    MatrixSubstance,
+    NLevel,
+    Qubit,
+    Spin,
+    Substance,
+    TwoLevelSubstance,
+)
 from .spec.values import Parameter, value_field
 from .units import Q_, ureg
 
@@ -44,10 +53,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
     __version__ = "0+unknown"
 
 __all__ = [
-    "AnalysisError", "BathLaw", "Cycle", "CycleError", "DimensionError", "HamiltonianSubstance",
-    "IrreversibleAnalysis", "Isochore", "LinearMap", "MatrixSubstance", "Mode", "OnsagerResult",
+    "AnalysisError", "BathLaw", "Cycle", "CycleError", "DimensionError", "HamiltonianSubstance", "HarmonicOscillator",
+    "IrreversibleAnalysis", "Isochore", "Isotherm", "LinearMap", "MatrixSubstance", "Mode", "NLevel", "OnsagerResult",
     "OptimizationResult", "Optimizer", "Parameter", "ParameterError", "Performance", "Q_", "QuantumAdiabat",
-    "Qubit", "Reservoir", "Stroke", "StrokeContext", "StrokeRecord", "Substance", "ThermocyclesError",
+    "Qubit", "Reservoir", "Spin", "Stroke", "StrokeContext", "StrokeRecord", "Substance", "Thermalization",
+    "ThermocyclesError",
     "TwoLevelSubstance", "UnitaryStroke", "bounds", "extend", "laws", "objectives", "quantum_otto_cycle",
     "quantum_otto_refrigerator", "units", "ureg", "value_field",
 ]

@@ -11,9 +11,10 @@ start state, so the stroke is the time-ordered exponential of the augmented gene
 
 computed with the sixth-order Magnus integrator of :mod:`thermocycles.backends.magnus` on a uniform
 grid; each step's exponential comes from a scaled Taylor series and squaring (:func:`expm1`), kept as a
-deviation ``exp(Omega) - I``. Step counts ``n, 2n, 4n`` are computed in one pass; the first that agrees
-with the previous one to ``63 * tolerance`` (on the state block, and on the heat rows relative to the
-spread of the spectrum) is accepted, so its O(h^6) error is below ``tolerance``. The work follows
+deviation ``exp(Omega) - I`` (in closed form for two levels). Step counts ``n`` and ``2n`` are computed
+in one pass; the finer is accepted when the two agree to ``63 * tolerance`` (on the state block, and
+on the heat rows relative to the spread of the spectrum), so that its O(h^6) error is below
+``tolerance``; otherwise the measured error predicts the step count of the next pair. The work follows
 from the first law: ``W = e_end . x_end - e_start . x_start - sum_r q_r``.
 """
 
@@ -28,11 +29,9 @@ from . import magnus
 
 #: error tolerance on the entries of the stroke's map (and on its heat rows, relative to the spread
 #: of the spectrum)
-TOLERANCE = 1e-12
+TOLERANCE = 1e-11
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**15
-#: step counts n, 2n, 4n tried in one pass
-_LEVELS = 3
 #: Taylor degree and the norm it is used at (the remainder ||X||^15 / 15! < 3e-17 for ||X|| <= 1/2)
 _DEGREE = 14
 _THETA = 0.5
@@ -76,9 +75,36 @@ def expm1(x: np.ndarray, n: int | None = None) -> np.ndarray:
     return dev
 
 
+def expm1_two_level(x: np.ndarray) -> np.ndarray:
+    """:func:`expm1` of an augmented generator whose state block is 2 x 2 with columns summing to
+    zero (a two-level rate matrix, and every Magnus exponent built from such matrices), in closed
+    form: with ``X = [[-a, b], [a, -b]]`` and ``s = a + b``, ``X^2 = -s X``, so
+    ``exp(X) - I = X (1 - e^-s)/s`` and a heat row ``c`` becomes ``c (I + X (e^-s - 1 + s)/s^2)``.
+
+    Examples
+    --------
+    >>> x = np.array([[-1.0, 3.0, 0.0], [1.0, -3.0, 0.0], [0.5, -2.0, 0.0]])
+    >>> bool(np.allclose(expm1_two_level(x), expm1(x, 2), rtol=1e-14, atol=1e-15))
+    True
+    """
+    a, b = x[..., 1, 0], x[..., 0, 1]
+    s = a + b
+    small = np.abs(s) < 1e-3
+    safe = np.where(small, 1.0, s)
+    with np.errstate(over="ignore", invalid="ignore"):
+        f = np.where(small, 1.0 - s / 2 + s * s / 6 - s**3 / 24, -np.expm1(-safe) / safe)
+        g = np.where(small, 0.5 - s / 6 + s * s / 24 - s**3 / 120, (np.expm1(-safe) + safe) / (safe * safe))
+    out = np.zeros(x.shape)
+    state = np.stack([np.stack([-a, b], axis=-1), np.stack([a, -b], axis=-1)], axis=-2)
+    out[..., :2, :2] = state * f[..., None, None]
+    c = x[..., 2:, :2]
+    out[..., 2:, :2] = c + (c @ state) * g[..., None, None]
+    return out
+
+
 def time_ordered(generators: Generators, start: np.ndarray, end: np.ndarray, tau: np.ndarray,
                  schedule: Callable[[np.ndarray], np.ndarray], n: int, names: tuple[str, ...], *,
-                 energy_scale: Any, rate_scale: Any, where: str,
+                 energy_scale: Any, where: str, stochastic: bool = False,
                  tolerance: float = TOLERANCE) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Deviation ``M - I`` of the stroke and the heat rows of its reservoirs, error-controlled.
 
@@ -94,13 +120,21 @@ def time_ordered(generators: Generators, start: np.ndarray, end: np.ndarray, tau
         Dimension of the state vector.
     names : tuple of str
         The reservoirs, in the order of the heat rows.
-    energy_scale, rate_scale : ndarray
-        Spread of the spectrum (heat rows are compared relative to it) and the largest rate of the
-        generator along the stroke (sets the first step count).
+    energy_scale : ndarray
+        Spread of the spectrum (heat rows are compared relative to it).
+    stochastic : bool
+        The generators' columns sum to zero (rate matrices): two levels then take a closed form.
     """
     start, end, tau = (np.asarray(a, dtype=float) for a in np.broadcast_arrays(start, end, tau))
-    extent = float(np.max(np.asarray(rate_scale) * tau, initial=0.0))
-    steps = int(min(max(4, np.ceil(extent / 4.0)), MAX_STEPS // 4))
+    # the first step count from the largest entry of the generator at the stroke's ends times its duration
+    edges, _ = generators(np.stack([start, end], axis=-1)[..., None, :])
+    rate_scale = np.abs(edges).max(axis=(-4, -3, -2, -1))
+    extent = float(np.max(rate_scale * tau, initial=0.0))
+    if 2.0 * extent > MAX_STEPS // 2:
+        raise CycleError(f"{where}: the contact lasts {extent:.3g} times its fastest rate's inverse, more than the "
+                         f"integrator resolves ({MAX_STEPS} Magnus steps); shorten it or weaken the coupling (a "
+                         f"ramp this slow is quasi-static to about one part in {extent:.1g})")
+    steps = max(24, int(np.ceil(extent * 2.0)))
     scale = np.maximum(np.asarray(energy_scale, dtype=float), np.finfo(float).tiny)
     scale = np.broadcast_to(scale, tau.shape)[..., None, None]
 
@@ -117,7 +151,8 @@ def time_ordered(generators: Generators, start: np.ndarray, end: np.ndarray, tau
         h = tau[..., None, None, None] * fraction  # batch + (S, 1, 1)
         exponent = magnus.omega(h, augmented[..., 0, :, :], augmented[..., 1, :, :], augmented[..., 2, :, :])
         exponent[..., :, n:] = 0.0  # exactly: the heat columns of the augmented generator vanish
-        return magnus.compose_levels(expm1(exponent, n), tuple(levels))
+        steps = expm1_two_level(exponent) if stochastic and n == 2 else expm1(exponent, n)
+        return magnus.compose_levels(steps, tuple(levels))
 
     def error(coarse: np.ndarray, fine: np.ndarray) -> float:
         diff = np.abs(fine[..., :, :n] - coarse[..., :, :n]) / magnus.RICHARDSON
@@ -125,21 +160,23 @@ def time_ordered(generators: Generators, start: np.ndarray, end: np.ndarray, tau
         heat = float((diff[..., n:, :] / scale).max(initial=0.0))
         return max(state, heat)
 
-    levels = [steps * 2**i for i in range(_LEVELS)]
-    previous = None
+    # steps n and 2n; if the pair does not agree to the tolerance, the error's h^6 law predicts the
+    # step count that will, and the next pair brackets it
+    levels = [steps, 2 * steps]
     while True:
-        results = propagate(levels if previous is None else levels[1:])
-        if previous is not None:
-            results = [previous] + results
-        for coarse, fine in zip(results[:-1], results[1:]):
-            estimate = error(coarse, fine)
-            if estimate <= tolerance:
-                return fine[..., :n, :n], {name: fine[..., n + i, :n] for i, name in enumerate(names)}
-        if levels[-1] * 2 ** (_LEVELS - 1) > MAX_STEPS:
+        coarse, fine = propagate(levels)
+        estimate = error(coarse, fine)
+        if not np.isfinite(estimate):
+            raise CycleError(f"{where}: the contact with a ramping control gave non-finite values with "
+                             f"{levels[-1]} Magnus steps; its rates or duration are out of range")
+        if estimate <= tolerance:
+            return fine[..., :n, :n], {name: fine[..., n + i, :n] for i, name in enumerate(names)}
+        if levels[-1] >= MAX_STEPS:
             raise CycleError(f"{where}: the contact with a ramping control did not converge to {tolerance:g} "
                              f"within {levels[-1]} Magnus steps (estimated error {estimate:.3g})")
-        previous = results[-1]
-        levels = [levels[-1] * 2**i for i in range(_LEVELS)]
+        need = levels[-1] * (1.25 * estimate / tolerance) ** (1.0 / 6.0)
+        coarse_steps = int(min(max(np.ceil(need / 2.0), levels[-1]), MAX_STEPS // 2))
+        levels = [coarse_steps, 2 * coarse_steps]
 
 
 __all__ = ["time_ordered", "expm1", "TOLERANCE", "MAX_STEPS"]

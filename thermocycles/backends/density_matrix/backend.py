@@ -28,6 +28,7 @@ from ...spec.strokes import schedules
 from ..base import Backend, BackendContext, Corner, SubstanceView, expand, label
 from ..populations import kernels
 from ..populations.backend import stationary
+from ..ramp import time_ordered
 from ..rates import contacts, weighted_rates
 from . import basis, davies
 from .unitary import commuting_phases, magnus_deviation
@@ -161,8 +162,10 @@ class DensityMatrixContext(BackendContext):
                 f"elements in the eigenbasis")
         return k0 if weight is None else np.asarray(weight, dtype=float) * k0
 
-    def _rate_functions(self, pairs: Sequence[tuple[Any, Any]], why: str) -> dict[str, Any]:
-        """Each contact's law as a function of the Bohr frequency, for the full Davies generator."""
+    def _rate_functions(self, pairs: Sequence[tuple[Any, Any]], why: str, extra: int = 0) -> dict[str, Any]:
+        """Each contact's law as a function of the Bohr frequency, for the full Davies generator
+        (``extra`` more axes between the batch and the matrix axes, e.g. for steps of a ramp)."""
+        axes = (...,) + (None,) * (2 + extra)
         laws = {}
         for reservoir, weight in pairs:
             if reservoir.overrides_rate_matrix:
@@ -170,9 +173,9 @@ class DensityMatrixContext(BackendContext):
                     f"{type(reservoir).__name__} {reservoir.name!r} overrides rate_matrix (populations "
                     f"only), which cannot describe {why} ({self._where}): give the reservoir a law instead")
             values = self._reservoir_values[reservoir.name]
-            beta = 1.0 / np.asarray(values["temperature"], dtype=float)[..., None, None]
-            gamma = np.asarray(values["coupling"], dtype=float)[..., None, None]
-            scale = 1.0 if weight is None else np.asarray(weight, dtype=float)[..., None, None]
+            beta = 1.0 / np.asarray(values["temperature"], dtype=float)[axes]
+            gamma = np.asarray(values["coupling"], dtype=float)[axes]
+            scale = 1.0 if weight is None else np.asarray(weight, dtype=float)[axes]
 
             def rate(omega: np.ndarray, law: Any = reservoir.law, beta: Any = beta, gamma: Any = gamma,
                      scale: Any = scale, name: str = reservoir.name) -> np.ndarray:
@@ -224,6 +227,37 @@ class DensityMatrixContext(BackendContext):
             flows = {name: tau * (energy_row[..., None, :] @ g @ fixed[..., None])[..., 0, 0]
                      for name, g in generators.items()}
         return deviation, heat, fixed, flows
+
+    def ramp(self, start: Any, end: Any, duration: Any, reservoirs: Sequence[Any],
+             schedule: Schedule = "linear") -> LinearMap:
+        pairs = contacts(reservoirs, self._where)
+        laws = self._rate_functions(pairs, "a contact while the control ramps", extra=2)
+        substance, values, n = self._substance, expand(self._values, 2), self.n_levels
+        in_eigenbasis = self._view.working_basis is not None  # the fixed eigenbasis is the working basis
+
+        def generators(w: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+            energies, vectors = substance.eigensystem(w, values)
+            energies = np.asarray(energies, dtype=float)
+            coupling = substance.coupling_in_eigenbasis(w, values)
+            parts = {name: basis.superoperator(davies.generator(energies, coupling, [rate], hamiltonian=False))
+                     for name, rate in laws.items()}
+            total = basis.superoperator(davies.generator(energies, coupling, [])) + sum(parts.values())
+            # heat rates from the energy row above the ground level (the dissipators preserve the trace)
+            e_row = basis.to_vector((energies - energies[..., :1])[..., None, :] * np.eye(n))
+            heat = {name: row_times(e_row, g) for name, g in parts.items()}
+            if vectors is None or in_eigenbasis:
+                return total, heat
+            rotation = basis.conjugation(vectors)
+            return _rotate(rotation, total), {name: _rotate_vector(rotation, h) for name, h in heat.items()}
+
+        e_start, e_end = self._eigen(start)[0], self._eigen(end)[0]
+        energy_scale = np.maximum(_width(e_start), _width(e_end))
+        deviation, heat = time_ordered(generators, start, end, duration, schedules.resolve(schedule), n * n,
+                                       tuple(r.name for r, _ in pairs), energy_scale=energy_scale,
+                                       where=self._where)
+        row_start, row_end = self._hamiltonian_row(start), self._hamiltonian_row(end)
+        work = row_end - row_start + row_times(row_end, deviation) - sum(heat.values())
+        return LinearMap(deviation=deviation, heat=heat, work=work, duration=np.asarray(duration, dtype=float)[()])
 
     # -- isolated strokes ----------------------------------------------------------------------
     def follow(self, start: Any, end: Any, duration: Any) -> LinearMap:

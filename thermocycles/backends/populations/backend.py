@@ -79,13 +79,10 @@ class PopulationContext(BackendContext):
                     {name: kernels.energy_change_row(eps, r) for name, r in rates.items()})
 
         e_start, e_end = self.energies(start), self.energies(end)
-        edge_rates = [kernels.total_rates(weighted_rates(pairs, e, self._strengths(c), self._reservoir_values,
-                                                         where)) for e, c in ((e_start, start), (e_end, end))]
-        rate_scale = np.maximum(*(np.abs(r).max(axis=(-1, -2)) for r in edge_rates))
         energy_scale = np.maximum(*(e.max(axis=-1) - e.min(axis=-1) for e in (e_start, e_end)))
         deviation, heat = time_ordered(generators, start, end, duration, schedules.resolve(schedule), self.n_levels,
                                        tuple(r.name for r, _ in pairs), energy_scale=energy_scale,
-                                       rate_scale=rate_scale, where=where)
+                                       where=where, stochastic=True)
         work = e_end - e_start + row_times(e_end, deviation) - sum(heat.values())
         return LinearMap(deviation=deviation, heat=heat, work=work, duration=np.asarray(duration, dtype=float)[()])
 

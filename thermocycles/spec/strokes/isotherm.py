@@ -31,7 +31,7 @@ class Isotherm(Stroke):
     vanishes as ``Sigma / duration`` (the low-dissipation regime); a zero duration is a sudden quench.
 
     The map is the time-ordered exponential of the generator, computed with a sixth-order Magnus
-    integrator whose step count is doubled until the map's entries and heat rows agree to 1e-12
+    integrator whose step count is raised until the map's entries and heat rows are accurate to 1e-11
     (see :mod:`thermocycles.backends.ramp`).
 
     Parameters
