@@ -332,6 +332,8 @@ class Optimizer:
         if cycle is None:
             raise ParameterError("Optimizer.run needs a cycle (or build the Optimizer with cycle=...)")
         problem = self._problem(cycle)
+        if cycle.model.substance.n_levels is None and cycle.model.closed_form is None:
+            cycle.model.choose_backend(cycle.model.defaults)  # an untruncated substance: raises, saying why
         start = problem.to_unit(np.array([cycle.model.defaults[n] for n in problem.names], dtype=float))
         if self.method == "multistart":
             z, ok, message = self._multistart(problem, start)

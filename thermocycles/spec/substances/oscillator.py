@@ -160,7 +160,8 @@ class HarmonicOscillator(Substance):
                     return (f"{kind.__name__} {stroke.name!r} touches reservoir {reservoir.name!r}, whose law is "
                             f"{reservoir.law.name!r}, not 'bosonic'")
             elif kind not in ISOLATED_STROKES:
-                return f"{kind.__name__} {stroke.name!r} is not an Isochore, QuantumAdiabat or UnitaryStroke"
+                return (f"{kind.__name__} {stroke.name!r} is a stroke the closed form does not know (it knows "
+                        f"Isochore, QuantumAdiabat and UnitaryStroke, not their subclasses)")
         return None
 
     def untruncated_refusal(self, strokes: Sequence[Any]) -> str:
