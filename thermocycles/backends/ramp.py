@@ -32,6 +32,8 @@ from . import magnus
 TOLERANCE = 1e-11
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**15
+#: the step counts of the first pass are this and twice this
+FIRST_STEPS = 24
 #: Taylor degree and the norm it is used at (the remainder ||X||^15 / 15! < 3e-17 for ||X|| <= 1/2)
 _DEGREE = 14
 _THETA = 0.5
@@ -126,55 +128,58 @@ def time_ordered(generators: Generators, start: np.ndarray, end: np.ndarray, tau
         The generators' columns sum to zero (rate matrices): two levels then take a closed form.
     """
     start, end, tau = (np.asarray(a, dtype=float) for a in np.broadcast_arrays(start, end, tau))
-    # the first step count from the largest entry of the generator at the stroke's ends times its duration
-    edges, _ = generators(np.stack([start, end], axis=-1)[..., None, :])
-    rate_scale = np.abs(edges).max(axis=(-4, -3, -2, -1))
-    extent = float(np.max(rate_scale * tau, initial=0.0))
-    if 2.0 * extent > MAX_STEPS // 2:
-        raise CycleError(f"{where}: the contact lasts {extent:.3g} times its fastest rate's inverse, more than the "
-                         f"integrator resolves ({MAX_STEPS} Magnus steps); shorten it or weaken the coupling (a "
-                         f"ramp this slow is quasi-static to about one part in {extent:.1g})")
-    steps = max(24, int(np.ceil(extent * 2.0)))
     scale = np.maximum(np.asarray(energy_scale, dtype=float), np.finfo(float).tiny)
     scale = np.broadcast_to(scale, tau.shape)[..., None, None]
 
-    def propagate(levels: list[int]) -> list[np.ndarray]:
+    def propagate(levels: list[int]) -> tuple[list[np.ndarray], float]:
+        """The deviations with each step count, and the largest extent ``|A| tau`` met at the nodes."""
         x, fraction = magnus.grid(tuple(levels))
         s = np.asarray(schedule(x), dtype=float)
         w = start[..., None, None] + (end - start)[..., None, None] * s  # batch + (S, 3)
         total, heat_rows = generators(w)
+        extent = float(np.max(np.abs(total).max(axis=(-1, -2)) * tau[..., None, None], initial=0.0))
         m = n + len(names)
         augmented = np.zeros(np.broadcast_shapes(total.shape[:-2], w.shape) + (m, m))
         augmented[..., :n, :n] = total
         for i, name in enumerate(names):
             augmented[..., n + i, :n] = heat_rows[name]
         h = tau[..., None, None, None] * fraction  # batch + (S, 1, 1)
-        exponent = magnus.omega(h, augmented[..., 0, :, :], augmented[..., 1, :, :], augmented[..., 2, :, :])
-        exponent[..., :, n:] = 0.0  # exactly: the heat columns of the augmented generator vanish
-        steps = expm1_two_level(exponent) if stochastic and n == 2 else expm1(exponent, n)
-        return magnus.compose_levels(steps, tuple(levels))
+        # steps too long for the Magnus series may overflow: the error estimate then says so
+        with np.errstate(over="ignore", invalid="ignore"):
+            exponent = magnus.omega(h, augmented[..., 0, :, :], augmented[..., 1, :, :], augmented[..., 2, :, :])
+            exponent[..., :, n:] = 0.0  # exactly: the heat columns of the augmented generator vanish
+            steps = expm1_two_level(exponent) if stochastic and n == 2 else expm1(exponent, n)
+            return magnus.compose_levels(steps, tuple(levels)), extent
 
     def error(coarse: np.ndarray, fine: np.ndarray) -> float:
-        diff = np.abs(fine[..., :, :n] - coarse[..., :, :n]) / magnus.RICHARDSON
+        with np.errstate(invalid="ignore"):
+            diff = np.abs(fine[..., :, :n] - coarse[..., :, :n]) / magnus.RICHARDSON
         state = float(diff[..., :n, :].max(initial=0.0))
         heat = float((diff[..., n:, :] / scale).max(initial=0.0))
-        return max(state, heat)
+        return float(np.max([state, heat]))  # nan (overflow) propagates
 
     # steps n and 2n; if the pair does not agree to the tolerance, the error's h^6 law predicts the
-    # step count that will, and the next pair brackets it
-    levels = [steps, 2 * steps]
+    # step count that will (at least two steps per unit of |A| tau, the Magnus series' radius), and the
+    # next pair brackets it
+    levels = [FIRST_STEPS, 2 * FIRST_STEPS]
     while True:
-        coarse, fine = propagate(levels)
+        (coarse, fine), extent = propagate(levels)
+        if 2.0 * extent > MAX_STEPS // 2:
+            raise CycleError(f"{where}: the contact lasts {extent:.3g} times its fastest rate's inverse, more than "
+                             f"the integrator resolves ({MAX_STEPS} Magnus steps); shorten it or weaken the "
+                             f"coupling (a ramp this slow is quasi-static to about one part in {extent:.1g})")
         estimate = error(coarse, fine)
-        if not np.isfinite(estimate):
+        if not np.isfinite(estimate) and levels[-1] >= 2.0 * extent:
             raise CycleError(f"{where}: the contact with a ramping control gave non-finite values with "
                              f"{levels[-1]} Magnus steps; its rates or duration are out of range")
-        if estimate <= tolerance:
+        if estimate <= tolerance and levels[0] >= extent:
             return fine[..., :n, :n], {name: fine[..., n + i, :n] for i, name in enumerate(names)}
         if levels[-1] >= MAX_STEPS:
             raise CycleError(f"{where}: the contact with a ramping control did not converge to {tolerance:g} "
                              f"within {levels[-1]} Magnus steps (estimated error {estimate:.3g})")
-        need = levels[-1] * (1.25 * estimate / tolerance) ** (1.0 / 6.0)
+        need = 2.0 * extent
+        if np.isfinite(estimate) and levels[0] >= extent:
+            need = max(need, levels[-1] * (1.25 * estimate / tolerance) ** (1.0 / 6.0))
         coarse_steps = int(min(max(np.ceil(need / 2.0), levels[-1]), MAX_STEPS // 2))
         levels = [coarse_steps, 2 * coarse_steps]
 
