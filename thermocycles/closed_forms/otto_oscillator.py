@@ -58,7 +58,6 @@ class _Scalar:
 
     exp = staticmethod(math.exp)
     expm1 = staticmethod(math.expm1)
-    minimum = staticmethod(min)
     maximum = staticmethod(max)
     copysign = staticmethod(math.copysign)
     absolute = staticmethod(abs)
@@ -69,7 +68,6 @@ class _Array:
 
     exp = staticmethod(np.exp)
     expm1 = staticmethod(np.expm1)
-    minimum = staticmethod(np.minimum)
     maximum = staticmethod(np.maximum)
     copysign = staticmethod(np.copysign)
     absolute = staticmethod(np.abs)
@@ -86,8 +84,11 @@ def bose_occupation(u: Any) -> Any:
     return np.exp(-u) / -np.expm1(-u)
 
 
-def _difference(xp: Any, w_j: Any, t_j: Any, u_j: Any, w_i: Any, t_i: Any, u_i: Any) -> Any:
-    """``nbar(u_j) - nbar(u_i)`` without cancellation (see the module docstring)."""
+def _difference(xp: Any, contact_j: tuple[Any, ...], contact_i: tuple[Any, ...]) -> Any:
+    """``nbar(u_j) - nbar(u_i)`` without cancellation (see the module docstring); each contact is
+    ``(w, T, u, e^-u, expm1(-u))``."""
+    w_j, t_j, u_j, e_j, m_j = contact_j
+    w_i, t_i, u_i, e_i, m_i = contact_i
     d = u_i - u_j
     if xp is _Scalar:
         if abs(d) < CANCELLATION * max(u_i, u_j):
@@ -96,8 +97,8 @@ def _difference(xp: Any, w_j: Any, t_j: Any, u_j: Any, w_i: Any, t_i: Any, u_i: 
         close = np.abs(d) < CANCELLATION * np.maximum(u_i, u_j)
         if close.any():
             d = np.where(close, ratio_difference(w_i, t_i, w_j, t_j), d)
-    numerator = xp.copysign(xp.exp(-xp.minimum(u_i, u_j)) * -xp.expm1(-xp.absolute(d)), d)
-    return numerator / xp.expm1(-u_j) / xp.expm1(-u_i)
+    # exp(-min(u_i, u_j)) (1 - exp(-|d|)) / ((1 - e^-u_i)(1 - e^-u_j)), with the sign of d
+    return xp.copysign(xp.maximum(e_i, e_j) * xp.expm1(-xp.absolute(d)), d) / m_j / m_i
 
 
 class Contacts(NamedTuple):
@@ -141,7 +142,10 @@ def mean_occupation_cycle(w: Sequence[Any], T: Sequence[Any], gamma: Sequence[An
     keep = [xp.exp(-xj) for xj in x]  # a_j
     gain = [-xp.expm1(-xj) for xj in x]  # 1 - a_j
     u = [wj / tj for wj, tj in zip(w, T)]
-    nbar = [xp.exp(-uj) / -xp.expm1(-uj) for uj in u]
+    boltzmann = [xp.exp(-uj) for uj in u]
+    below_one = [xp.expm1(-uj) for uj in u]  # e^-u - 1
+    nbar = [b / -m for b, m in zip(boltzmann, below_one)]
+    contact = list(zip(w, T, u, boltzmann, below_one))
     pairs: dict[tuple[int, int], Any] = {}
     occupations, heats = [], []
     for j in range(m):
@@ -157,7 +161,7 @@ def mean_occupation_cycle(w: Sequence[Any], T: Sequence[Any], gamma: Sequence[An
                 key = (j, i) if j < i else (i, j)
                 if key not in pairs:
                     a, b = key
-                    pairs[key] = _difference(xp, w[a], T[a], u[a], w[b], T[b], u[b])  # nbar_a - nbar_b
+                    pairs[key] = _difference(xp, contact[a], contact[b])  # nbar_a - nbar_b
                 diff = pairs[key] if j < i else -pairs[key]
                 offset = offset + weight * diff
             tail = tail * keep[i]
