@@ -698,7 +698,7 @@ SUBSTANCES = {
 def test_equality_and_round_trips(name):
     cls, kwargs = SUBSTANCES[name]
     substance = cls(**kwargs)
-    assert substance == cls(**kwargs)
+    assert substance == cls(**kwargs) and hash(substance) == hash(cls(**kwargs))
     assert attrs.evolve(substance) == substance
     law = "bosonic" if name == "untruncated" else "tanh"
     cycle = otto(substance, law=law)

@@ -78,11 +78,11 @@ class NLevel(Substance):
     array([0. , 1. , 2.3])
     """
 
-    factors: Any = attrs.field(default=None, converter=_as_factors, eq=attrs.cmp_using(eq=_same_factors))
+    factors: Any = attrs.field(default=None, converter=_as_factors, eq=attrs.cmp_using(eq=_same_factors), hash=False)
     _function: Callable[[np.ndarray], Any] | None = attrs.field(
-        default=None, alias="energies", eq=attrs.cmp_using(eq=lambda a, b: a is b))
+        default=None, alias="energies", eq=attrs.cmp_using(eq=lambda a, b: a is b), hash=False)
     _count: int | None = attrs.field(default=None, alias="n_levels", converter=as_level_count, eq=False)
-    coupling: Any = attrs.field(default=None, converter=_as_matrix, eq=attrs.cmp_using(eq=_same_matrix))
+    coupling: Any = attrs.field(default=None, converter=_as_matrix, eq=attrs.cmp_using(eq=_same_matrix), hash=False)
     _size: int = attrs.field(init=False, eq=False)
     _operator: np.ndarray | None = attrs.field(init=False, eq=False)
 
