@@ -28,8 +28,9 @@ NODES = np.array([0.5 - np.sqrt(15.0) / 10.0, 0.5, 0.5 + np.sqrt(15.0) / 10.0])
 WEIGHTS = np.array([5.0, 8.0, 5.0]) / 18.0
 #: the error of the finer of two sixth-order results (steps n and 2n) is their difference / (2^6 - 1)
 RICHARDSON = 63.0
-_SQRT15_3 = math.sqrt(15.0) / 3.0
-_TEN_3 = 10.0 / 3.0
+#: coefficients of the exponent's terms
+SQRT15_3 = math.sqrt(15.0) / 3.0
+TEN_3 = 10.0 / 3.0
 
 
 def commutator(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -41,8 +42,8 @@ def omega(h: np.ndarray, a_1: np.ndarray, a_2: np.ndarray, a_3: np.ndarray) -> n
     """The sixth-order Magnus exponent of a step of length ``h`` from the generator at its three
     Gauss nodes (``h`` broadcasts against the matrices' batch axes, e.g. shape ``(..., 1, 1)``)."""
     alpha1 = h * a_2
-    alpha2 = (_SQRT15_3 * h) * (a_3 - a_1)
-    alpha3 = (_TEN_3 * h) * (a_3 - 2.0 * a_2 + a_1)
+    alpha2 = (SQRT15_3 * h) * (a_3 - a_1)
+    alpha3 = (TEN_3 * h) * (a_3 - 2.0 * a_2 + a_1)
     c1 = commutator(alpha1, alpha2)
     c2 = commutator(2.0 * alpha3 + c1, alpha1) / 60.0
     return alpha1 + alpha3 / 12.0 + commutator(-20.0 * alpha1 - alpha3 + c1, alpha2 + c2) / 240.0

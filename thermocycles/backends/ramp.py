@@ -11,10 +11,11 @@ start state, so the stroke is the time-ordered exponential of the augmented gene
 
 computed with the sixth-order Magnus integrator of :mod:`thermocycles.backends.magnus` on a uniform
 grid; each step's exponential comes from a scaled Taylor series and squaring (:func:`expm1`), kept as a
-deviation ``exp(Omega) - I`` (in closed form for two levels). Step counts ``n`` and ``2n`` are computed
-in one pass; the finer is accepted when the two agree to ``63 * tolerance`` (on the state block, and
-on the heat rows relative to the spread of the spectrum), so that its O(h^6) error is below
-``tolerance``; otherwise the measured error predicts the step count of the next pair. The work follows
+deviation ``exp(Omega) - I`` (for two levels, in closed form in a four-number algebra). Step counts
+``n`` and ``2n`` are computed in one pass; the finer is accepted when the two agree to
+``63 * tolerance`` (on the state block, and on the heat rows relative to the spread of the spectrum),
+so that its O(h^6) error is below ``tolerance``; otherwise the measured error predicts the step
+count of the next pair. The work follows
 from the first law: ``W = e_end . x_end - e_start . x_start - sum_r q_r``.
 """
 
@@ -77,30 +78,86 @@ def expm1(x: np.ndarray, n: int | None = None) -> np.ndarray:
     return dev
 
 
-def expm1_two_level(x: np.ndarray) -> np.ndarray:
-    """:func:`expm1` of an augmented generator whose state block is 2 x 2 with columns summing to
-    zero (a two-level rate matrix, and every Magnus exponent built from such matrices), in closed
-    form: with ``X = [[-a, b], [a, -b]]`` and ``s = a + b``, ``X^2 = -s X``, so
-    ``exp(X) - I = X (1 - e^-s)/s`` and a heat row ``c`` becomes ``c (I + X (e^-s - 1 + s)/s^2)``.
+# -- two levels: the algebra of augmented rate matrices in four numbers per reservoir ---------------
+#
+# A two-level rate matrix and everything built from such matrices by sums, products and commutators
+# (Magnus exponents, their exponentials minus I) has a state block X = [[-a, b], [a, -b]] with
+# X Y = -(a + b)_X Y, and heat rows c with c Y = (c_1 - c_0)(a_Y, -b_Y). An element is stored as
+# (a, b, c_00, c_01, c_10, c_11, ...) along the last axis; the operations below are then a few
+# elementwise products instead of batched 3 x 3 matrix products.
 
-    Examples
-    --------
-    >>> x = np.array([[-1.0, 3.0, 0.0], [1.0, -3.0, 0.0], [0.5, -2.0, 0.0]])
-    >>> bool(np.allclose(expm1_two_level(x), expm1(x, 2), rtol=1e-14, atol=1e-15))
-    True
-    """
-    a, b = x[..., 1, 0], x[..., 0, 1]
-    s = a + b
+def _parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """a, b, the sum s = a + b and the heat-row differences d = c_1 - c_0 (one per reservoir)."""
+    a, b = x[..., 0:1], x[..., 1:2]
+    return a, b, a + b, x[..., 3::2] - x[..., 2::2]
+
+
+def _times(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The product ``X Y``."""
+    _, _, s_x, d_x = _parts(x)
+    a_y, b_y = y[..., 0:1], y[..., 1:2]
+    out = np.empty(np.broadcast_shapes(x.shape, y.shape))
+    out[..., 0:1] = -s_x * a_y
+    out[..., 1:2] = -s_x * b_y
+    out[..., 2::2] = d_x * a_y
+    out[..., 3::2] = -d_x * b_y
+    return out
+
+
+def _commutator(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return _times(x, y) - _times(y, x)
+
+
+def _expm1(x: np.ndarray) -> np.ndarray:
+    """``exp(X) - I``: with ``s = a + b``, ``X^2 = -s X``, so the state block is ``X (1 - e^-s)/s`` and a
+    heat row ``c`` becomes ``c + (c X)(e^-s - 1 + s)/s^2``."""
+    a, b, s, d = _parts(x)
     small = np.abs(s) < 1e-3
     safe = np.where(small, 1.0, s)
-    with np.errstate(over="ignore", invalid="ignore"):
-        f = np.where(small, 1.0 - s / 2 + s * s / 6 - s**3 / 24, -np.expm1(-safe) / safe)
-        g = np.where(small, 0.5 - s / 6 + s * s / 24 - s**3 / 120, (np.expm1(-safe) + safe) / (safe * safe))
-    out = np.zeros(x.shape)
-    state = np.stack([np.stack([-a, b], axis=-1), np.stack([a, -b], axis=-1)], axis=-2)
-    out[..., :2, :2] = state * f[..., None, None]
-    c = x[..., 2:, :2]
-    out[..., 2:, :2] = c + (c @ state) * g[..., None, None]
+    f = np.where(small, 1.0 - s / 2 + s * s / 6 - s**3 / 24, -np.expm1(-safe) / safe)
+    g = np.where(small, 0.5 - s / 6 + s * s / 24 - s**3 / 120, (np.expm1(-safe) + safe) / (safe * safe))
+    out = np.empty(x.shape)
+    out[..., 0:1] = a * f
+    out[..., 1:2] = b * f
+    out[..., 2::2] = x[..., 2::2] + d * a * g
+    out[..., 3::2] = x[..., 3::2] - d * b * g
+    return out
+
+
+def _compose(k: np.ndarray) -> np.ndarray:
+    """Deviation of the product of the steps along axis -2 (first step first), in pairs."""
+    while k.shape[-2] > 1:
+        odd = k.shape[-2] % 2
+        first, second = k[..., 0:k.shape[-2] - odd:2, :], k[..., 1::2, :]
+        paired = first + second + _times(second, first)
+        k = np.concatenate([paired, k[..., -1:, :]], axis=-2) if odd else paired
+    return k[..., 0, :]
+
+
+def _two_level_steps(total: np.ndarray, heat_rows: list[np.ndarray], h: np.ndarray,
+                     levels: tuple[int, ...]) -> list[np.ndarray]:
+    """The two-level counterpart of the generic pass: augmented deviations per step count."""
+    nodes = [total[..., 1, 0][..., None], total[..., 0, 1][..., None], *heat_rows]
+    shape = np.broadcast_shapes(*(x.shape[:-1] for x in nodes))
+    g = np.concatenate([np.broadcast_to(x, shape + x.shape[-1:]) for x in nodes], axis=-1)  # batch + (S, 3, 2 + 2R)
+    g1, g2, g3 = g[..., 0, :], g[..., 1, :], g[..., 2, :]
+    alpha1 = h * g2
+    alpha2 = (magnus.SQRT15_3 * h) * (g3 - g1)
+    alpha3 = (magnus.TEN_3 * h) * (g3 - 2.0 * g2 + g1)
+    c1 = _commutator(alpha1, alpha2)
+    c2 = _commutator(2.0 * alpha3 + c1, alpha1) / 60.0
+    exponent = alpha1 + alpha3 / 12.0 + _commutator(-20.0 * alpha1 - alpha3 + c1, alpha2 + c2) / 240.0
+    steps = _expm1(exponent)
+    bounds = np.cumsum((0,) + levels)
+    out = []
+    r = len(heat_rows)
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        k = _compose(steps[..., lo:hi, :])
+        m = np.zeros(k.shape[:-1] + (2 + r, 2 + r))
+        m[..., 0, 0], m[..., 0, 1] = -k[..., 0], k[..., 1]
+        m[..., 1, 0], m[..., 1, 1] = k[..., 0], -k[..., 1]
+        m[..., 2:, :2] = k[..., 2:].reshape(k.shape[:-1] + (r, 2))
+        out.append(m)
     return out
 
 
@@ -138,6 +195,10 @@ def time_ordered(generators: Generators, start: np.ndarray, end: np.ndarray, tau
         w = start[..., None, None] + (end - start)[..., None, None] * s  # batch + (S, 3)
         total, heat_rows = generators(w)
         extent = float(np.max(np.abs(total).max(axis=(-1, -2)) * tau[..., None, None], initial=0.0))
+        if stochastic and n == 2:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return _two_level_steps(total, [heat_rows[name] for name in names],
+                                        tau[..., None, None] * fraction[..., 0], tuple(levels)), extent
         m = n + len(names)
         augmented = np.zeros(np.broadcast_shapes(total.shape[:-2], w.shape) + (m, m))
         augmented[..., :n, :n] = total
@@ -148,8 +209,7 @@ def time_ordered(generators: Generators, start: np.ndarray, end: np.ndarray, tau
         with np.errstate(over="ignore", invalid="ignore"):
             exponent = magnus.omega(h, augmented[..., 0, :, :], augmented[..., 1, :, :], augmented[..., 2, :, :])
             exponent[..., :, n:] = 0.0  # exactly: the heat columns of the augmented generator vanish
-            steps = expm1_two_level(exponent) if stochastic and n == 2 else expm1(exponent, n)
-            return magnus.compose_levels(steps, tuple(levels)), extent
+            return magnus.compose_levels(expm1(exponent, n), tuple(levels)), extent
 
     def error(coarse: np.ndarray, fine: np.ndarray) -> float:
         with np.errstate(invalid="ignore"):
