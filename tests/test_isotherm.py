@@ -258,3 +258,69 @@ def test_a_hopelessly_stiff_isotherm_is_refused_with_the_reason():
                        tc.Isotherm(name="iso", reservoir=res, start=1.0, end=3.0, duration=1e3))
     with pytest.raises(CycleError, match="Isotherm 'iso'.*integrator resolves"):
         cycle.performance()
+
+
+# -- a user's stroke: the control ramps while coupled to two reservoirs (a leak) ------------------
+
+import attrs  # noqa: E402
+
+from thermocycles.extend import DIMENSIONLESS, Reservoir, Stroke, StrokeContext, value_field  # noqa: E402
+
+
+@attrs.frozen(kw_only=True)
+class LeakyIsotherm(Stroke):
+    """An isotherm with a weak leak to a second reservoir, written as a user would."""
+
+    control_fields = ("start", "end")
+    main: Reservoir
+    leak: Reservoir
+    start: object = value_field(None, control=True)
+    end: object = value_field(None, control=True)
+    weight: object = value_field(DIMENSIONLESS, "epsilon", constraint="nonnegative", default=0.1)
+
+    def reservoirs(self):
+        return (self.main, self.leak)
+
+    def evolution(self, ctx: StrokeContext):
+        return ctx.ramp(ctx["start"], ctx["end"], ctx["duration"], [self.main, (self.leak, ctx["weight"])])
+
+
+def leaky_oracle(p0, w_s, w_e, tau, T1, g1, T2, g2, eps):
+    def rhs(t, y):
+        w = w_s + (w_e - w_s) * t / tau
+        p = y[:2]
+        dps = []
+        for T, g in ((T1, g1), (T2, eps * g2)):
+            k_down, k_up = tanh_rates(w, 1 / T, g)
+            d = k_up * p[0] - k_down * p[1]
+            dps.append(np.array([-d, d]))
+        energies = np.array([w, 2 * w])
+        dp = dps[0] + dps[1]
+        return np.concatenate([dp, [energies @ dps[0], energies @ dps[1], (w_e - w_s) / tau * (p[0] + 2 * p[1])]])
+
+    sol = solve_ivp(rhs, (0, tau), np.concatenate([p0, [0, 0, 0]]), method="DOP853", rtol=1e-13, atol=1e-15)
+    return sol.y[:, -1]
+
+
+@pytest.mark.parametrize("backend", ["populations", "density_matrix"])
+def test_user_stroke_ramping_while_coupled_to_two_reservoirs(backend):
+    main = tc.Reservoir(name="m", temperature=1.0, coupling=1.0)
+    leak = tc.Reservoir(name="l", temperature=3.0, coupling=0.5)
+    stroke = LeakyIsotherm(name="iso", main=main, leak=leak, start=1.0, end=2.0, duration=2.0, weight=0.2)
+    cycle = one_stroke(tc.TwoLevelSubstance(), stroke)
+    assert "epsilon_iso" in cycle.parameter_names
+    m = stroke_map(cycle, backend)
+    p0 = np.array([0.6, 0.4])
+    y = leaky_oracle(p0, 1.0, 2.0, 2.0, 1.0, 1.0, 3.0, 0.5, 0.2)
+    if backend == "density_matrix":
+        from thermocycles.backends.density_matrix import basis
+
+        x0 = basis.to_vector(np.diag(p0).astype(complex))  # levels w, 2w in the natural basis
+    else:
+        x0 = p0
+    assert m.heat["m"] @ x0 == pytest.approx(y[2], rel=RTOL)
+    assert m.heat["l"] @ x0 == pytest.approx(y[3], rel=RTOL)
+    assert m.work @ x0 == pytest.approx(y[4], rel=RTOL)
+    perf = cycle.performance(backend=backend)
+    assert sum(perf.heat.values()) + perf.work == pytest.approx(0.0, abs=1e-13)
+    assert perf.entropy_production >= 0

@@ -156,6 +156,12 @@ def value_field(
     control : bool
         True for a field holding a value of the substance's control parameter.
     """
+    if kind is None and not control:
+        raise ParameterError(f"value_field(None, {symbol!r}): a field without a physical kind must be a control "
+                             f"field (control=True); give other fields a kind, e.g. thermocycles.extend.DIMENSIONLESS")
+    if kind is not None and control:
+        raise ParameterError(f"value_field({kind!r}, control=True): a control field takes the substance's kind; "
+                             f"pass None as its kind")
     return attrs.field(
         default=default,
         kw_only=True,
