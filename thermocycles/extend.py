@@ -9,7 +9,7 @@ Substances
 Strokes
     Derive from :class:`Stroke`, set ``control_fields`` and implement ``evolution(ctx)``, describing
     the physics through the :class:`StrokeContext` (``ctx.relax``, ``ctx.follow``, ``ctx.drive``,
-    combined with :meth:`LinearMap.then`): the stroke then works with every backend. A stroke that
+    ``ctx.ramp``, combined with :meth:`LinearMap.then`): the stroke then works with every backend. A stroke that
     can only give a map on populations implements ``population_map(ctx)`` instead and is refused,
     with the reason, where coherence matters.
 
