@@ -250,7 +250,7 @@ def approach(kind, fixed, theta):
         w_a, w_b = (res.x[free], 1.0) if fixed == "w_b" else (1.0, res.x[free])
         beta_w = max(w_a / (theta * T_h), w_b / T_h)  # both heat strokes at the optimum
         predicted.append(high_temperature_deviation(kind, fixed, theta, T_h))
-    assert beta_w < 0.06  # at T_h = 80: the high-temperature regime, beta w << 1
+    assert beta_w < 0.1  # at T_h = 80 (largest: fridge, w_a fixed, theta = 0.25: 0.093): beta w << 1
     return np.array(measured), np.array(predicted)
 
 
