@@ -34,7 +34,7 @@ TOLERANCE = 1e-11
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**15
 #: the step counts of the first pass are this and twice this
-FIRST_STEPS = 24
+FIRST_STEPS = 48
 #: Taylor degree and the norm it is used at (the remainder ||X||^15 / 15! < 3e-17 for ||X|| <= 1/2)
 _DEGREE = 14
 _THETA = 0.5
@@ -82,81 +82,107 @@ def expm1(x: np.ndarray, n: int | None = None) -> np.ndarray:
 #
 # A two-level rate matrix and everything built from such matrices by sums, products and commutators
 # (Magnus exponents, their exponentials minus I) has a state block X = [[-a, b], [a, -b]] with
-# X Y = -(a + b)_X Y, and heat rows c with c Y = (c_1 - c_0)(a_Y, -b_Y). An element is stored as
-# (a, b, c_00, c_01, c_10, c_11, ...) along the last axis; the operations below are then a few
+# X Y = -(a + b)_X Y, and heat rows c = (c0, c1) with c Y = (c1 - c0)(a_Y, -b_Y). An element is the
+# tuple (a, b, c0, c1) (c0, c1 with one last entry per reservoir); the operations below are then a few
 # elementwise products instead of batched 3 x 3 matrix products.
 
-def _parts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """a, b, the sum s = a + b and the heat-row differences d = c_1 - c_0 (one per reservoir)."""
-    a, b = x[..., 0:1], x[..., 1:2]
-    return a, b, a + b, x[..., 3::2] - x[..., 2::2]
+Element = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
-def _times(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """The product ``X Y``."""
-    _, _, s_x, d_x = _parts(x)
-    a_y, b_y = y[..., 0:1], y[..., 1:2]
-    out = np.empty(np.broadcast_shapes(x.shape, y.shape))
-    out[..., 0:1] = -s_x * a_y
-    out[..., 1:2] = -s_x * b_y
-    out[..., 2::2] = d_x * a_y
-    out[..., 3::2] = -d_x * b_y
-    return out
+def _combine(*terms: tuple[Any, Element]) -> Element:
+    """``sum_k f_k X_k`` for scalar or array factors ``f_k`` (broadcast against a and b)."""
+    f, x = terms[0]
+    fc = f[..., None] if np.ndim(f) else f
+    a, b, c0, c1 = f * x[0], f * x[1], fc * x[2], fc * x[3]
+    for f, x in terms[1:]:
+        fc = f[..., None] if np.ndim(f) else f
+        a, b, c0, c1 = a + f * x[0], b + f * x[1], c0 + fc * x[2], c1 + fc * x[3]
+    return a, b, c0, c1
 
 
-def _commutator(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    return _times(x, y) - _times(y, x)
+def _commutator(x: Element, y: Element) -> Element:
+    """``[X, Y] = X Y - Y X``."""
+    s_x, s_y = x[0] + x[1], y[0] + y[1]
+    d_x, d_y = x[3] - x[2], y[3] - y[2]
+    return (s_y * x[0] - s_x * y[0], s_y * x[1] - s_x * y[1],
+            d_x * y[0][..., None] - d_y * x[0][..., None], d_y * x[1][..., None] - d_x * y[1][..., None])
 
 
-def _expm1(x: np.ndarray) -> np.ndarray:
+def _expm1(x: Element) -> Element:
     """``exp(X) - I``: with ``s = a + b``, ``X^2 = -s X``, so the state block is ``X (1 - e^-s)/s`` and a
     heat row ``c`` becomes ``c + (c X)(e^-s - 1 + s)/s^2``."""
-    a, b, s, d = _parts(x)
+    a, b, c0, c1 = x
+    s = a + b
     small = np.abs(s) < 1e-3
     safe = np.where(small, 1.0, s)
     f = np.where(small, 1.0 - s / 2 + s * s / 6 - s**3 / 24, -np.expm1(-safe) / safe)
     g = np.where(small, 0.5 - s / 6 + s * s / 24 - s**3 / 120, (np.expm1(-safe) + safe) / (safe * safe))
-    out = np.empty(x.shape)
-    out[..., 0:1] = a * f
-    out[..., 1:2] = b * f
-    out[..., 2::2] = x[..., 2::2] + d * a * g
-    out[..., 3::2] = x[..., 3::2] - d * b * g
-    return out
+    dg = (c1 - c0) * g[..., None]
+    return a * f, b * f, c0 + dg * a[..., None], c1 - dg * b[..., None]
 
 
-def _compose(k: np.ndarray) -> np.ndarray:
-    """Deviation of the product of the steps along axis -2 (first step first), in pairs."""
-    while k.shape[-2] > 1:
-        odd = k.shape[-2] % 2
-        first, second = k[..., 0:k.shape[-2] - odd:2, :], k[..., 1::2, :]
-        paired = first + second + _times(second, first)
-        k = np.concatenate([paired, k[..., -1:, :]], axis=-2) if odd else paired
-    return k[..., 0, :]
+def _compose_pairs(k: Element) -> Element:
+    """Adjacent steps along the last axis of a and b composed in pairs, ``K1 + K2 + K2 K1`` with
+    ``K2 K1 = (-s_2 a_1, -s_2 b_1, d_2 a_1, -d_2 b_1)`` (an odd last step is kept as it is)."""
+    a, b, c0, c1 = k
+    odd = a.shape[-1] % 2
+    end = a.shape[-1] - odd
+    a1, a2, b1, b2 = a[..., 0:end:2], a[..., 1::2], b[..., 0:end:2], b[..., 1::2]
+    c01, c02, c11, c12 = c0[..., 0:end:2, :], c0[..., 1::2, :], c1[..., 0:end:2, :], c1[..., 1::2, :]
+    s2 = a2 + b2
+    d2 = c12 - c02
+    pa, pb = a1 + a2 - s2 * a1, b1 + b2 - s2 * b1
+    pc0, pc1 = c01 + c02 + d2 * a1[..., None], c11 + c12 - d2 * b1[..., None]
+    if odd:
+        pa, pb = np.concatenate([pa, a[..., -1:]], -1), np.concatenate([pb, b[..., -1:]], -1)
+        pc0, pc1 = np.concatenate([pc0, c0[..., -1:, :]], -2), np.concatenate([pc1, c1[..., -1:, :]], -2)
+    return pa, pb, pc0, pc1
+
+
+def _compose(k: Element) -> Element:
+    """Deviation of the product of the steps along the last axis of a and b (first step first)."""
+    while k[0].shape[-1] > 1:
+        k = _compose_pairs(k)
+    return k[0][..., 0], k[1][..., 0], k[2][..., 0, :], k[3][..., 0, :]
 
 
 def _two_level_steps(total: np.ndarray, heat_rows: list[np.ndarray], h: np.ndarray,
                      levels: tuple[int, ...]) -> list[np.ndarray]:
-    """The two-level counterpart of the generic pass: augmented deviations per step count."""
-    nodes = [total[..., 1, 0][..., None], total[..., 0, 1][..., None], *heat_rows]
-    shape = np.broadcast_shapes(*(x.shape[:-1] for x in nodes))
-    g = np.concatenate([np.broadcast_to(x, shape + x.shape[-1:]) for x in nodes], axis=-1)  # batch + (S, 3, 2 + 2R)
-    g1, g2, g3 = g[..., 0, :], g[..., 1, :], g[..., 2, :]
-    alpha1 = h * g2
-    alpha2 = (magnus.SQRT15_3 * h) * (g3 - g1)
-    alpha3 = (magnus.TEN_3 * h) * (g3 - 2.0 * g2 + g1)
+    """The two-level counterpart of the generic pass: augmented deviations per step count.
+
+    ``total`` has shape ``batch + (S, 3, 2, 2)``, each heat row ``batch + (S, 3, 2)``, ``h`` (the step
+    lengths) ``batch + (S, 1)``."""
+    shape = np.broadcast_shapes(total.shape[:-2], *(r.shape[:-1] for r in heat_rows))
+    a = np.broadcast_to(total[..., 1, 0], shape)
+    b = np.broadcast_to(total[..., 0, 1], shape)
+    c = np.stack([np.broadcast_to(r, shape + (2,)) for r in heat_rows], axis=-1)  # shape + (2, R)
+    nodes = [(a[..., k], b[..., k], c[..., k, 0, :], c[..., k, 1, :]) for k in range(3)]
+    h = h[..., 0]
+    alpha1 = _combine((h, nodes[1]))
+    alpha2 = _combine((magnus.SQRT15_3 * h, nodes[2]), (-magnus.SQRT15_3 * h, nodes[0]))
+    t = magnus.TEN_3 * h
+    alpha3 = _combine((t, nodes[2]), (-2.0 * t, nodes[1]), (t, nodes[0]))
     c1 = _commutator(alpha1, alpha2)
-    c2 = _commutator(2.0 * alpha3 + c1, alpha1) / 60.0
-    exponent = alpha1 + alpha3 / 12.0 + _commutator(-20.0 * alpha1 - alpha3 + c1, alpha2 + c2) / 240.0
+    c2 = _combine((1.0 / 60.0, _commutator(_combine((2.0, alpha3), (1.0, c1)), alpha1)))
+    inner = _commutator(_combine((-20.0, alpha1), (-1.0, alpha3), (1.0, c1)), _combine((1.0, alpha2), (1.0, c2)))
+    exponent = _combine((1.0, alpha1), (1.0 / 12.0, alpha3), (1.0 / 240.0, inner))
     steps = _expm1(exponent)
-    bounds = np.cumsum((0,) + levels)
-    out = []
+    n = levels[0]
+    if levels != (n, 2 * n):
+        raise ValueError(f"two-level steps come in pairs (n, 2n); got {levels}")
+    coarse = tuple(x[..., :n] if x.ndim == a.ndim - 1 else x[..., :n, :] for x in steps)
+    fine = tuple(x[..., n:] if x.ndim == a.ndim - 1 else x[..., n:, :] for x in steps)
+    # pair the fine steps once, then compose both levels in one tree (an extra axis in front of steps)
+    fine = _compose_pairs(fine)
+    both = tuple(np.stack([c, f], axis=-2 if c.ndim == a.ndim - 1 else -3) for c, f in zip(coarse, fine))
+    ka, kb, kc0, kc1 = _compose(both)
     r = len(heat_rows)
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        k = _compose(steps[..., lo:hi, :])
-        m = np.zeros(k.shape[:-1] + (2 + r, 2 + r))
-        m[..., 0, 0], m[..., 0, 1] = -k[..., 0], k[..., 1]
-        m[..., 1, 0], m[..., 1, 1] = k[..., 0], -k[..., 1]
-        m[..., 2:, :2] = k[..., 2:].reshape(k.shape[:-1] + (r, 2))
+    out = []
+    for i in range(2):
+        m = np.zeros(ka.shape[:-1] + (2 + r, 2 + r))
+        m[..., 0, 0], m[..., 0, 1] = -ka[..., i], kb[..., i]
+        m[..., 1, 0], m[..., 1, 1] = ka[..., i], -kb[..., i]
+        m[..., 2:, 0], m[..., 2:, 1] = kc0[..., i, :], kc1[..., i, :]
         out.append(m)
     return out
 
