@@ -170,11 +170,12 @@ def _two_level_steps(total: np.ndarray, heat_rows: list[np.ndarray], h: np.ndarr
     n = levels[0]
     if levels != (n, 2 * n):
         raise ValueError(f"two-level steps come in pairs (n, 2n); got {levels}")
-    coarse = tuple(x[..., :n] if x.ndim == a.ndim - 1 else x[..., :n, :] for x in steps)
-    fine = tuple(x[..., n:] if x.ndim == a.ndim - 1 else x[..., n:, :] for x in steps)
+    sa, sb, sc0, sc1 = steps
+    coarse: Element = (sa[..., :n], sb[..., :n], sc0[..., :n, :], sc1[..., :n, :])
     # pair the fine steps once, then compose both levels in one tree (an extra axis in front of steps)
-    fine = _compose_pairs(fine)
-    both = tuple(np.stack([c, f], axis=-2 if c.ndim == a.ndim - 1 else -3) for c, f in zip(coarse, fine))
+    fa, fb, fc0, fc1 = _compose_pairs((sa[..., n:], sb[..., n:], sc0[..., n:, :], sc1[..., n:, :]))
+    both: Element = (np.stack([coarse[0], fa], axis=-2), np.stack([coarse[1], fb], axis=-2),
+                     np.stack([coarse[2], fc0], axis=-3), np.stack([coarse[3], fc1], axis=-3))
     ka, kb, kc0, kc1 = _compose(both)
     r = len(heat_rows)
     out = []
