@@ -243,60 +243,72 @@ def first_order_optimum(mode: str, T_h: float, T_c: float, dS_h: float, dS_c: fl
         raise ParameterError(f"first_order_optimum: mode must be 'engine' or 'refrigerator'; got {mode!r}")
     A = np.asarray(A, dtype=float)
 
-    def best_at(lam: float) -> tuple[float, float]:
-        """(objective, z) at the best scale for tau_h = lam tau_c; -inf where there is none."""
+    def profile(lam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(objective, z) at the best scale for tau_h = lam tau_c; -inf where there is none, +inf
+        where the objective grows without bound as the durations shrink at this ratio."""
+        lam = np.atleast_1d(np.asarray(lam, dtype=float))
         s_h, s_c = A[0, 0] / lam + A[0, 1], A[1, 0] / lam + A[1, 1]
         L = 1.0 + lam
+        value, best_z = np.full(lam.shape, -np.inf), np.full(lam.shape, np.nan)
         if mode == "engine":
             a, b = T_h * dS_h + T_c * dS_c, T_h * s_h + T_c * s_c  # work delivered: a - b z
-            if not (a > 0 and b > 0):
-                return -math.inf, math.nan
-            z = a * L / (b * L + math.sqrt(b * b * L * L + a * b * t_other * L))
-            q_h = T_h * (dS_h - s_h * z)
-            if not q_h > 0:
-                return -math.inf, math.nan
-            return z * (a - b * z) / (L + t_other * z), z
+            ok = (a > 0) & (b > 0)
+            b = np.where(ok, b, 1.0)
+            z = a * L / (b * L + np.sqrt(b * b * L * L + abs(a) * b * t_other * L))
+            ok &= T_h * (dS_h - s_h * z) > 0  # heat drawn from the hot reservoir
+            value = np.where(ok, z * (a - b * z) / (L + t_other * z), -np.inf)
+            value = np.where((a > 0) & (T_h * s_h + T_c * s_c <= 0), np.inf, value)  # work grows with speed
+            return value, np.where(ok, z, np.nan)
         c, p = T_c * dS_c, T_c * s_c  # heat from the cold reservoir: c - p z
         d, q = -(T_h * dS_h + T_c * dS_c), T_h * s_h + T_c * s_c  # work: d + q z
-        if not (c > 0 and d >= 0 and p > 0):
-            return -math.inf, math.nan
-        P = np.polynomial.Polynomial
-        qc, w, t = P([c, -p]), P([d, q]), P([L, t_other])
-        zz = P([0.0, 1.0])
-        stationary = qc * w * t - 2 * p * zz * w * t - q * zz * qc * t - t_other * zz * qc * w
-        best = (-math.inf, math.nan)
-        for root in stationary.roots():
-            if abs(root.imag) > 1e-9 * abs(root) or not 0 < root.real < c / p:
+        n = len(lam)
+        one, zero = np.ones(n), np.zeros(n)
+        qc, w, t = np.stack([c * one, -p], -1), np.stack([d * one, q], -1), np.stack([L, t_other * one], -1)
+        zz = np.stack([zero, one], -1)
+        stationary = (_pmul(_pmul(qc, w), t) - 2 * p[:, None] * _pad(_pmul(_pmul(zz, w), t), 4)
+                      - q[:, None] * _pad(_pmul(_pmul(zz, qc), t), 4) - t_other * _pad(_pmul(_pmul(zz, qc), w), 4))
+        for k in np.flatnonzero((c > 0) & (d >= 0) & (p > 0)):
+            coefficients = np.trim_zeros(stationary[k], "b")
+            if len(coefficients) < 2:
                 continue
-            z = float(root.real)
-            work = d + q * z
-            if work <= 0:
-                continue
-            value = z * (c - p * z) ** 2 / (work * (L + t_other * z))
-            if value > best[0]:
-                best = (value, z)
-        return best
+            roots: np.ndarray = np.polynomial.polynomial.polyroots(coefficients)
+            for root in roots:
+                if abs(root.imag) > 1e-9 * abs(root) or not 0 < root.real < c / p[k]:
+                    continue
+                zk = float(root.real)
+                work = d + q[k] * zk
+                if work <= 0:
+                    continue
+                candidate = zk * (c - p[k] * zk) ** 2 / (work * (L[k] + t_other * zk))
+                if candidate > value[k]:
+                    value[k], best_z[k] = candidate, zk
+        value[(c > 0) & (d >= 0) & (p <= 0)] = np.inf  # the cold heat grows with speed
+        return value, best_z
+
+    def best_at(g: float) -> tuple[float, float]:
+        value, z = profile(np.array([math.exp(g)]))
+        return float(value[0]), float(z[0])
 
     grid = np.linspace(-9.0, 9.0, 361)
-    values = np.array([best_at(math.exp(g))[0] for g in grid])
-    if not np.any(np.isfinite(values)):
+    values = profile(np.exp(grid))[0]
+    if not np.any(np.isfinite(values)) or np.any(values == np.inf):
         return math.nan, math.nan, math.nan
     k = int(np.argmax(values))
     if k in (0, len(grid) - 1):  # the ratio runs to an end of the grid: no interior optimum
         return math.nan, math.nan, math.nan
-    res = scipy.optimize.minimize_scalar(lambda g: -best_at(math.exp(g))[0], bounds=(grid[k - 1], grid[k + 1]),
+    res = scipy.optimize.minimize_scalar(lambda g: -best_at(g)[0], bounds=(grid[k - 1], grid[k + 1]),
                                          method="bounded", options={"xatol": 1e-12})
     g_best = float(res.x)
 
     def slope(g: float, h: float = 1e-5) -> float:
-        return (best_at(math.exp(g + h))[0] - best_at(math.exp(g - h))[0]) / (2 * h)
+        return (best_at(g + h)[0] - best_at(g - h)[0]) / (2 * h)
 
     # Brent on the value pins the ratio to ~sqrt(round-off); the root of the slope pins it to ~1e-11
     lo, hi = g_best - 0.05, g_best + 0.05
     if np.isfinite(slope(lo)) and np.isfinite(slope(hi)) and slope(lo) > 0 > slope(hi):
         g_best = scipy.optimize.brentq(slope, lo, hi, xtol=1e-14)
     lam = math.exp(g_best)
-    _, z = best_at(lam)
+    _, z = best_at(g_best)
     tau_c = 1.0 / z
     tau_h = lam * tau_c
     s_h, s_c = A[0, 0] / tau_h + A[0, 1] / tau_c, A[1, 0] / tau_h + A[1, 1] / tau_c
@@ -304,6 +316,18 @@ def first_order_optimum(mode: str, T_h: float, T_c: float, dS_h: float, dS_c: fl
     work = -(heat_h + heat_c)
     figure = -work / heat_h if mode == "engine" else heat_c / work
     return float(tau_h), float(tau_c), float(figure)
+
+
+def _pmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Products of batches of polynomials (coefficients low to high along the last axis)."""
+    out = np.zeros(a.shape[:-1] + (a.shape[-1] + b.shape[-1] - 1,))
+    for i in range(a.shape[-1]):
+        out[..., i:i + b.shape[-1]] += a[..., i:i + 1] * b
+    return out
+
+
+def _pad(a: np.ndarray, n: int) -> np.ndarray:
+    return np.concatenate([a, np.zeros(a.shape[:-1] + (n - a.shape[-1],))], axis=-1) if a.shape[-1] < n else a
 
 
 # -- the analysis -------------------------------------------------------------------------------------
