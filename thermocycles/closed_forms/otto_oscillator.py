@@ -144,7 +144,7 @@ def mean_occupation_cycle(w: Sequence[Any], T: Sequence[Any], gamma: Sequence[An
     u = [wj / tj for wj, tj in zip(w, T)]
     boltzmann = [xp.exp(-uj) for uj in u]
     below_one = [xp.expm1(-uj) for uj in u]  # e^-u - 1
-    nbar = [b / -m for b, m in zip(boltzmann, below_one)]
+    nbar = [e / -d for e, d in zip(boltzmann, below_one)]
     contact = list(zip(w, T, u, boltzmann, below_one))
     pairs: dict[tuple[int, int], Any] = {}
     occupations, heats = [], []
