@@ -11,7 +11,8 @@ The package is layered (each layer imports only the ones above it):
 * :mod:`thermocycles.backends` -- state spaces: level populations and density matrices;
 * :mod:`thermocycles.closed_forms` -- closed forms used for speed where they apply;
 * :mod:`thermocycles.factories` -- ready-made cycles (the paper's Otto refrigerator);
-* :mod:`thermocycles.analysis` -- the Optimizer and the IrreversibleAnalysis;
+* :mod:`thermocycles.analysis` -- the Optimizer, the IrreversibleAnalysis and the
+  LowDissipationAnalysis;
 * :mod:`thermocycles.extend` -- everything a plugin author needs, in one place.
 
 Public names are re-exported here; see the README for a tour.
@@ -22,6 +23,7 @@ from importlib.metadata import PackageNotFoundError, version
 from . import bounds, extend, units
 from .analysis import objectives
 from .analysis.irreversible import IrreversibleAnalysis, OnsagerResult
+from .analysis.low_dissipation import LowDissipationAnalysis, LowDissipationResult
 from .analysis.optimize import OptimizationResult, Optimizer
 from .core.context import StrokeContext
 from .core.linear_map import LinearMap
@@ -53,11 +55,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
     __version__ = "0+unknown"
 
 __all__ = [
-    "AnalysisError", "BathLaw", "Cycle", "CycleError", "DimensionError", "HamiltonianSubstance", "HarmonicOscillator",
-    "IrreversibleAnalysis", "Isochore", "Isotherm", "LinearMap", "MatrixSubstance", "Mode", "NLevel", "OnsagerResult",
-    "OptimizationResult", "Optimizer", "Parameter", "ParameterError", "Performance", "Q_", "QuantumAdiabat",
-    "Qubit", "Reservoir", "Spin", "Stroke", "StrokeContext", "StrokeRecord", "Substance", "Thermalization",
-    "ThermocyclesError",
+    "AnalysisError", "BathLaw", "Cycle", "CycleError", "DimensionError", "HamiltonianSubstance",
+    "HarmonicOscillator", "IrreversibleAnalysis", "Isochore", "Isotherm", "LinearMap", "LowDissipationAnalysis",
+    "LowDissipationResult", "MatrixSubstance", "Mode", "NLevel", "OnsagerResult", "OptimizationResult",
+    "Optimizer", "Parameter", "ParameterError", "Performance", "Q_", "QuantumAdiabat", "Qubit", "Reservoir",
+    "Spin", "Stroke", "StrokeContext", "StrokeRecord", "Substance", "Thermalization", "ThermocyclesError",
     "TwoLevelSubstance", "UnitaryStroke", "bounds", "extend", "laws", "objectives", "quantum_otto_cycle",
     "quantum_otto_refrigerator", "units", "ureg", "value_field",
 ]
