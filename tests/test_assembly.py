@@ -134,8 +134,9 @@ def test_parameter_names_a_reservoir_field():
     assert cycle.parameter_names[:2] == ("T_bath", "gamma_c")
     hotter = cycle.with_parameters(T_bath=0.5)
     assert hotter.strokes[0].reservoir.temperature == tc.Parameter("T_bath", 0.5)
-    ref = tc.quantum_otto_refrigerator(**dict(PLAIN, T_c=0.5, gamma_h=1.0, tau_h=0.5, tau_hc=0.1))
-    assert hotter.performance().chi == pytest.approx(ref.performance().chi, rel=1e-12)
+    ref = tc.quantum_otto_cycle(**dict(PLAIN, T_c=0.5, gamma_h=1.0, tau_h=0.5, tau_hc=0.1))
+    # an engine (w_b/w_a = 3 < T_h/T_c = 4): chi itself is NaN there, the ratio behind it is not
+    assert hotter.performance().algebraic("chi") == pytest.approx(ref.performance().algebraic("chi"), rel=1e-12)
 
 
 def test_one_parameter_at_a_junction_names_the_whole_junction():
@@ -218,7 +219,7 @@ def test_with_parameters_w_a_changes_isochore_and_both_adiabats(params):
     assert hc.end == tc.Parameter("w_a", new_w_a)
     assert ch.end == hc.start == h.control == cycle.strokes[2].control  # w_b untouched
     assert moved.parameters["w_a"] == new_w_a
-    fresh = tc.quantum_otto_refrigerator(**dict(params, w_a=new_w_a))
+    fresh = tc.quantum_otto_cycle(**dict(params, w_a=new_w_a))  # w_b/w_a = T_h/T_c: idle
     assert moved == fresh
     assert moved.parameter_names == fresh.parameter_names
     for method in METHODS:
@@ -235,7 +236,7 @@ def test_with_parameters_on_automatic_junction_names():
     assert c.control == ch.start == hc.end == 1.5
     assert ch.end == h.control == hc.start == 3.0
     assert_same_performance(moved.performance(),
-                            tc.quantum_otto_refrigerator(**dict(PLAIN, w_a=1.5)).performance())
+                            tc.quantum_otto_cycle(**dict(PLAIN, w_a=1.5)).performance())
 
 
 def test_with_parameters_reservoir_and_several_at_once():

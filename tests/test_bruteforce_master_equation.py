@@ -10,7 +10,7 @@ populations change by less than 1e-14 per cycle. The library solves for that sta
 
 What is compared, at 1e-8 relative (``REL``):
 
-* two-level Otto cycle (``tc.quantum_otto_refrigerator``), both ``method="closed_form"`` and
+* two-level Otto cycle (``tc.quantum_otto_cycle``), both ``method="closed_form"`` and
   ``method="linear_algebra"``: ``q_c`` (heat absorbed from cold), ``q_h`` (heat released into hot),
   ``work`` (on the substance), the populations at the four corners and the per-stroke ledger, in
   the cooling and engine regimes, fast (2 gamma tau = 0.02) and slow (2 gamma tau = 20) cycles,
@@ -99,8 +99,8 @@ def oracle_run(name: str) -> oracle.OttoResult:
 
 @functools.cache
 def library_perf(name: str, method: str):
-    fridge = tc.quantum_otto_refrigerator(**regime_params(name))
-    return fridge.performance(method=method)
+    cycle = tc.quantum_otto_cycle(**regime_params(name))  # refrigerator and engine regimes
+    return cycle.performance(method=method)
 
 
 regimes = pytest.mark.parametrize("regime", list(REGIMES))
@@ -229,11 +229,20 @@ def test_two_level_otto_derived_figures_and_mode_match_oracle(regime, method):
     r, perf = oracle_run(regime), library_perf(regime, method)
     t_cyc = r.cycle.cycle_time
     assert_rel(perf.cycle_time, t_cyc, "cycle_time")
-    assert_rel(perf.cop, r.q_c / r.work, "cop")
+    assert_rel(perf.algebraic("cop"), r.q_c / r.work, "q_c / work")
     assert_rel(perf.cooling_rate, r.q_c / t_cyc, "cooling_rate")
-    assert_rel(perf.chi, r.q_c / r.work * r.q_c / t_cyc, "chi")
+    assert_rel(perf.algebraic("chi"), r.q_c / r.work * r.q_c / t_cyc, "(q_c / work) (q_c / t_cyc)")
+    assert_rel(perf.algebraic("efficiency"), r.work / r.q_h, "work / q_h")
     assert_rel(perf.entropy_production, r.cycle.entropy_production(), "entropy_production")
     assert str(perf.mode) == EXPECTED_MODE[regime]
+    # the figures of the cycle's mode are those ratios, the others NaN
+    if EXPECTED_MODE[regime] == "refrigerator":
+        assert_rel(perf.cop, r.q_c / r.work, "cop")
+        assert_rel(perf.chi, r.q_c / r.work * r.q_c / t_cyc, "chi")
+        assert math.isnan(perf.efficiency)
+    else:
+        assert_rel(perf.efficiency, r.work / r.q_h, "efficiency")
+        assert math.isnan(perf.cop) and math.isnan(perf.chi)
 
 
 @methods

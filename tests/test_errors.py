@@ -482,11 +482,11 @@ def test_all_isochores_zero_duration_with_units(method):
 @pytest.mark.parametrize("method", ["auto", "closed_form", "linear_algebra"])
 def test_all_isochores_zero_duration_in_one_array_element(method):
     """A sweep with one degenerate point: the error says which element (as other array errors do)."""
-    cycle = fridge(tau_c=np.array([0.5, 0.0, 1.0]), tau_h=np.array([0.5, 0.0, 0.0]))
+    cycle = otto_cycle(tau_c=np.array([0.5, 0.0, 1.0]), tau_h=np.array([0.5, 0.0, 0.0]))
     with pytest.raises(tc.CycleError, match=every(ZERO_CONTACT, lit("element (1,)"))):
         cycle.performance(method=method)
 
 
 def test_one_isochore_zero_duration_is_fine():
-    perf = fridge(tau_c=0.0).performance()
+    perf = otto_cycle(tau_c=0.0).performance()
     assert perf.q_c == 0.0 and perf.work == 0.0

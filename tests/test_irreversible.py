@@ -56,7 +56,7 @@ PAPER = dict(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0, w_b=3.0,
 # -- helpers --------------------------------------------------------------------------------------
 
 def flagship(**changes: float) -> tc.Cycle:
-    return tc.quantum_otto_refrigerator(**{**PAPER, **changes})
+    return tc.quantum_otto_cycle(**{**PAPER, **changes})
 
 
 def params_of(cycle: tc.Cycle) -> dict[str, float]:
@@ -203,7 +203,7 @@ HAND_PICKED = {
 
 
 def check_flagship(p: dict[str, float], method: str) -> tc.OnsagerResult:
-    cycle = tc.quantum_otto_refrigerator(**p)
+    cycle = tc.quantum_otto_cycle(**p)
     res = tc.IrreversibleAnalysis(method=method).run(cycle)
     L, err, L_exact = res.L_natural, res.error_estimate, exact_L(p)
     info = (f"\nL = {L.tolist()}\nexact = {L_exact.tolist()}\nerror_estimate = {err.tolist()}\n"
@@ -375,7 +375,7 @@ def any_cycle(draw: Any) -> tc.Cycle:
     p = draw(flagship_params())
     p["T_h"] = p["T_c"] * draw(log_uniform(1.01, 30.0))  # far from equilibrium too
     if kind == "flagship":
-        return tc.quantum_otto_refrigerator(**p)
+        return tc.quantum_otto_cycle(**p)
     if kind == "leaky":
         return LEAKY_OTTO(draw(st.floats(0.0, 1.0)), T_c=p["T_c"], T_h=p["T_h"], w_a=p["w_a"],
                           w_b=p["w_b"])
@@ -452,7 +452,7 @@ def test_richardson_results_do_not_depend_on_the_step(changes, method):
     def claim(step: float) -> float:
         return 2e-11 + (step * max(1.0, p["w_a"] / p["T_c"])) ** 4
 
-    cycle = tc.quantum_otto_refrigerator(**p)
+    cycle = tc.quantum_otto_cycle(**p)
     runs = {h: tc.IrreversibleAnalysis(step=h, method=method).run(cycle) for h in (1e-3, 3e-4)}
     coarse, fine = runs[1e-3].L_natural, runs[3e-4].L_natural
     if method == "linear_algebra":
@@ -477,7 +477,7 @@ def test_without_richardson_the_error_is_second_order(changes, method):
     the Richardson error estimate is a quarter of that error: E(h) - L = c h^2 = 4 [E(h/2) - L]."""
     p = {**PAPER, **changes}
     exact = exact_L(p)
-    cycle = tc.quantum_otto_refrigerator(**p)
+    cycle = tc.quantum_otto_cycle(**p)
     plain = {h: tc.IrreversibleAnalysis(step=h, richardson=False, method=method).run(cycle)
              for h in (1e-3, 3e-4)}
     err_coarse, err_fine = plain[1e-3].L_natural - exact, plain[3e-4].L_natural - exact
@@ -502,7 +502,7 @@ def test_without_richardson_the_error_is_second_order(changes, method):
 @given(p=flagship_params(), step=st.sampled_from([1e-3, 3e-4]))
 def test_error_estimate_bounds_the_true_error(method, p, step):
     """OnsagerResult.error_estimate: "an upper estimate of the finite-difference error"."""
-    res = tc.IrreversibleAnalysis(step=step, method=method).run(tc.quantum_otto_refrigerator(**p))
+    res = tc.IrreversibleAnalysis(step=step, method=method).run(tc.quantum_otto_cycle(**p))
     deviation = np.abs(res.L_natural - exact_L(p))
     note(f"|L - exact| / error_estimate = {(deviation / res.error_estimate).tolist()}")
     assert np.all(np.isfinite(res.error_estimate)) and np.all(res.error_estimate > 0)
@@ -697,7 +697,7 @@ def test_cop_at_max_chi_of_an_exactly_rank_one_L(p):
     """The method alone, on the exact (rank-one) L: eps_plus for eps_C over seven decades. The
     tolerance is round-off (det L / (L11 L22) of a few ulps, ~1e-15, in the rounded entries) times
     the ~6/eps_C^2 sensitivity above; measured up to ~6e-15/eps_C^2."""
-    res = attrs.evolve(tc.IrreversibleAnalysis().run(tc.quantum_otto_refrigerator(**p)),
+    res = attrs.evolve(tc.IrreversibleAnalysis().run(tc.quantum_otto_cycle(**p)),
                        L_natural=exact_L(p))
     for eps_c in np.logspace(-3, 4, 36):
         expected = float(tc.bounds.eps_plus(eps_c))
@@ -769,8 +769,8 @@ def test_physical_units():
     plain = dict(T_c=0.05, T_h=0.1, gamma_c=1e6 * T0, gamma_h=2e6 * T0, w_a=H * 1e9 / E0,
                  w_b=H * 3e9 / E0, tau_c=0.5e-6 / T0, tau_h=0.7e-6 / T0, tau_ch=0.1e-6 / T0,
                  tau_hc=0.2e-6 / T0)
-    res_si = tc.IrreversibleAnalysis().run(tc.quantum_otto_refrigerator(**si))
-    res_nat = tc.IrreversibleAnalysis().run(tc.quantum_otto_refrigerator(**plain))
+    res_si = tc.IrreversibleAnalysis().run(tc.quantum_otto_cycle(**si))
+    res_nat = tc.IrreversibleAnalysis().run(tc.quantum_otto_cycle(**plain))
 
     L = res_si.L
     assert L.shape == (2, 2) and L.dtype == object
@@ -836,7 +836,7 @@ def test_no_driving_is_rejected():
 @pytest.mark.parametrize("name", ["w_b", "tau_c", "T_h"])
 def test_array_parameters_are_rejected(name):
     values = {"w_b": [2.0, 3.0], "tau_c": [0.5, 1.0], "T_h": [2.0, 3.0]}[name]
-    cycle = tc.quantum_otto_refrigerator(**{**PAPER, name: np.array(values)})
+    cycle = tc.quantum_otto_cycle(**{**PAPER, name: np.array(values)})
     with pytest.raises(tc.AnalysisError, match=rf"scalar parameters; {name} are arrays"):
         tc.IrreversibleAnalysis().run(cycle)
 

@@ -468,7 +468,7 @@ OBJECTIVE_CASES = [
                          ids=[f"{c[0]}-{c[2]}-from-{'engine' if c[1]['w_b'] == 4.0 else 'fridge'}"
                               for c in OBJECTIVE_CASES])
 def test_objective_against_brute_force(objective, start, resolved, figure, domain):
-    cycle = tc.quantum_otto_refrigerator(**start)
+    cycle = tc.quantum_otto_cycle(**start)  # engine and refrigerator starts
     res = tc.Optimizer(objective=objective, variables=W_BOX).run(cycle)
     assert res.objective == resolved
     assert res.sense == "max"
@@ -525,7 +525,7 @@ def test_chi_on_wide_bounds_stays_a_refrigerator_for_every_method(fridge, method
     ("efficiency", ENGINE_START, 1 - BASE["T_c"] / BASE["T_h"]),  # Carnot efficiency, no power
 ])
 def test_supremum_on_the_domain_edge_is_not_a_success(objective, start, edge):
-    cycle = tc.quantum_otto_refrigerator(**start)
+    cycle = tc.quantum_otto_cycle(**start)
     res = tc.Optimizer(objective=objective, variables=W_BOX).run(cycle)
     assert res.success is False
     assert "edge" in res.message and "domain" in res.message

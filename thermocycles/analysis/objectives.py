@@ -21,9 +21,15 @@ Definitions (T_c, T_h the reservoir temperatures, ``eps_C = T_c/(T_h - T_c)``,
 * ``entropy_production_rate`` (minimised by default).
 
 Refrigerator figures (chi, cooling_rate, cop, ecological_refrigerator, omega_refrigerator) have the
-domain "refrigerator" and engine figures the domain "engine": chi = COP x cooling rate is also
-positive when the cycle runs as an engine (both factors negative), so the optimiser only accepts
-points where the cycle operates in the figure's mode (see :attr:`Objective.domain`).
+domain "refrigerator" and engine figures the domain "engine": the optimiser only accepts points where
+the cycle operates in the figure's mode (see :attr:`Objective.domain`). The ratios alone would not
+say so: chi = q_c^2/(W t_cyc) is positive wherever work is done on the substance (a heater or an
+accelerator as well as a refrigerator), and an Otto engine's q_c/W = w_a/(w_b - w_a) is positive.
+``Performance.cop``, ``chi`` and ``efficiency`` are NaN outside their mode; the registered
+objectives use :meth:`Performance.algebraic` instead, the same ratios continued across the mode
+boundary, so that a constrained optimiser that steps over the domain's edge sees a smooth function
+(outside the domain the point is infeasible either way). Write your own objectives the same way if
+they must be smooth there.
 """
 
 from __future__ import annotations
@@ -55,10 +61,10 @@ class Objective:
         Physical kind of the value (for units on the way out).
     description : str
     domain : {"refrigerator", "engine", None}
-        Where the figure means what it says. chi = COP x cooling rate is also positive for an
-        engine (both factors negative), so refrigerator figures are only valid where the cycle
-        cools (q_c > 0, work > 0) and engine figures where it delivers work (work < 0, heat drawn
-        from the hot reservoir). The optimiser treats points outside the domain as infeasible.
+        Where the figure means what it says: refrigerator figures where the cycle cools
+        (q_c > 0, work > 0), engine figures where it delivers work (work < 0, heat drawn from the
+        hot reservoir). chi = q_c^2/(W t_cyc) alone is also positive for a heater or an
+        accelerator. The optimiser treats points outside the domain as infeasible.
     """
 
     name: str
@@ -161,16 +167,16 @@ def _sigma_rate(perf: Performance) -> Any:
     return perf.entropy_production_rate
 
 
-register_objective("chi", lambda p: p.chi, kind=POWER, description="COP x cooling rate",
+register_objective("chi", lambda p: p.algebraic("chi"), kind=POWER, description="COP x cooling rate",
                    domain="refrigerator")
 register_objective("cooling_rate", lambda p: p.cooling_rate, kind=POWER,
                    description="heat extracted from the cold reservoir per unit time",
                    domain="refrigerator")
-register_objective("cop", lambda p: p.cop, description="coefficient of performance q_c/work",
+register_objective("cop", lambda p: p.algebraic("cop"), description="coefficient of performance q_c/work",
                    domain="refrigerator")
 register_objective("power", lambda p: p.power, kind=POWER, description="power delivered -work/t",
                    domain="engine")
-register_objective("efficiency", lambda p: p.efficiency, description="engine efficiency work/q_h",
+register_objective("efficiency", lambda p: p.algebraic("efficiency"), description="engine efficiency work/q_h",
                    domain="engine")
 register_objective(
     "ecological_engine",

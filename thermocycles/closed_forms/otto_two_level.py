@@ -217,17 +217,18 @@ def match_two_level_otto(model: Any) -> Any:
             n1, n2 = 1.0 + e1, 1.0 + e2
             p1, p2 = _populations(e1), _populations(e2)
             zero = 0.0 * q_c
-            rows = [
-                ({r1: q_c}, zero, p1, p2, w_a, w_a, args["tau_c"]),
-                ({}, n2 * (w_b - w_a), p2, p2, w_a, w_b, args["tau_ch"]),
-                ({r3: -q_h}, zero, p2, p1, w_b, w_b, args["tau_h"]),
-                ({}, n1 * (w_a - w_b), p1, p1, w_b, w_a, args["tau_hc"]),
+            rows = [  # heat, work, (populations, n, control) at the start and at the end, duration
+                ({r1: q_c}, zero, (p1, n1, w_a), (p2, n2, w_a), args["tau_c"]),
+                ({}, n2 * (w_b - w_a), (p2, n2, w_a), (p2, n2, w_b), args["tau_ch"]),
+                ({r3: -q_h}, zero, (p2, n2, w_b), (p1, n1, w_b), args["tau_h"]),
+                ({}, n1 * (w_a - w_b), (p1, n1, w_b), (p1, n1, w_a), args["tau_hc"]),
             ]
             return [StrokeRecord(name=s.name, kind=type(s).__name__, duration=tau, heat=q, work=w,
                                  populations_start=pa, populations_end=pb, control_start=ca, control_end=cb,
                                  state_start=_diagonal(pa), state_end=_diagonal(pb),
-                                 coherence_start=0.0 * q_c, coherence_end=0.0 * q_c)
-                    for s, (q, w, pa, pb, ca, cb, tau) in zip(strokes, rows)]
+                                 coherence_start=0.0 * q_c, coherence_end=0.0 * q_c,
+                                 energy_start=na * ca, energy_end=nb * cb)  # mean energy n w
+                    for s, (q, w, (pa, na, ca), (pb, nb, cb), tau) in zip(strokes, rows)]
 
         return model.performance(heat=heat, work=(w_b - w_a) * dn, cycle_time=cycle_time,
                                  values=values, ledger=ledger, batch=batch, method="closed_form")

@@ -204,6 +204,13 @@ class CycleModel:
         batch = shapes.pop() if len(shapes) == 1 else np.broadcast_shapes(*shapes)
 
         def ledger() -> list[StrokeRecord]:
+            substance_values = self.substance_values(values)
+
+            def energy(populations: np.ndarray, control: Any) -> Any:
+                # Tr(H rho) = sum_i p_i E_i, p_i the populations of the eigenstates of H(control)
+                levels = np.asarray(self.substance.eigensystem(control, substance_values)[0], dtype=float)
+                return np.sum(populations * levels, axis=-1)[()]
+
             records = []
             for k, stroke in enumerate(self.strokes):
                 c_start, c_end = self.controls(values, k)
@@ -216,6 +223,7 @@ class CycleModel:
                     control_start=c_start, control_end=c_end,
                     state_start=start.state, state_end=end.state,
                     coherence_start=start.coherence, coherence_end=end.coherence,
+                    energy_start=energy(start.populations, c_start), energy_end=energy(end.populations, c_end),
                 ))
             return records
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ParameterError
+
 
 class Mode(str, enum.Enum):
     """Operating mode of a two-reservoir cycle, from the signs of q_c, q_h and work."""
@@ -63,4 +65,39 @@ def classify_mode(q_c: Any, q_h: Any, work: Any) -> Any:
     return names
 
 
-__all__ = ["Mode", "classify_mode", "MODE_TOLERANCE"]
+def runs_as(mode: Mode, q_c: Any, q_h: Any, work: Any) -> Any:
+    """Where the cycle runs as a refrigerator or as an engine: the test :func:`classify_mode` applies.
+
+    A bool for scalars (a fast path without arrays), a bool array otherwise; exactly where
+    :func:`classify_mode` gives ``mode``.
+
+    Parameters
+    ----------
+    mode : Mode
+        ``Mode.REFRIGERATOR`` (work in, q_c > 0) or ``Mode.ENGINE`` (work out, q_h < 0, q_c <= 0).
+    q_c, q_h, work : float or ndarray
+        Heat from the cold reservoir, heat into the hot one and work on the substance, per cycle.
+
+    Examples
+    --------
+    >>> runs_as(Mode.REFRIGERATOR, 1.0, 3.0, 2.0), runs_as(Mode.ENGINE, 1.0, 3.0, 2.0)
+    (True, False)
+    >>> runs_as(Mode.ENGINE, np.array([-1.0, 1.0]), np.array([-3.0, 3.0]), np.array([-2.0, 2.0]))
+    array([ True, False])
+    """
+    if mode not in (Mode.REFRIGERATOR, Mode.ENGINE):
+        raise ParameterError(f"runs_as: mode must be Mode.REFRIGERATOR or Mode.ENGINE; got {mode!r}")
+    if isinstance(q_c, float) and isinstance(q_h, float) and isinstance(work, float):
+        tol = MODE_TOLERANCE * max(abs(q_c), abs(q_h), abs(work))
+        if mode is Mode.REFRIGERATOR:
+            return bool(work > tol and q_c > tol)
+        return bool(work < -tol and not q_c > tol and q_h < -tol)
+    q_c, q_h, work = (np.asarray(v, dtype=float) for v in (q_c, q_h, work))
+    scale = np.maximum(np.maximum(np.abs(q_c), np.abs(q_h)), np.abs(work))
+    tol = MODE_TOLERANCE * scale
+    if mode is Mode.REFRIGERATOR:
+        return (work > tol) & (q_c > tol)
+    return (work < -tol) & ~(q_c > tol) & (q_h < -tol)
+
+
+__all__ = ["Mode", "classify_mode", "runs_as", "MODE_TOLERANCE"]

@@ -14,7 +14,16 @@ Sign conventions (stated once, used everywhere)
 Derived figures: ``cop = q_c / work``, ``cooling_rate = q_c / cycle_time``,
 ``chi = cop * cooling_rate``, ``efficiency = work / q_h`` (the engine efficiency: work delivered
 over heat drawn from the hot reservoir), ``power = -work / cycle_time`` (power delivered).
-A ratio whose denominator is exactly zero is ``inf`` or ``nan``, as IEEE arithmetic gives.
+
+Figures that belong to one operating mode are NaN wherever the cycle runs in another (element-wise
+for arrays), and :meth:`Performance.why_nan` says why: ``cop`` and ``chi`` apply to a refrigerator
+(q_c > 0, work > 0), ``efficiency`` to an engine (work < 0, heat drawn from the hot reservoir).
+The ratios themselves say nothing of the mode: an Otto engine's ``q_c / work`` is ``w_a/(w_b - w_a)
+> 0``, and ``chi = q_c^2 / (work t_cyc)`` has the sign of the work, so it is positive for a heater
+or an accelerator too. :meth:`Performance.algebraic` gives the ratios in every mode (continuous
+across mode boundaries, for objectives). Signed figures that mean something in every mode
+(``q_c``, ``q_h``, ``work``, ``cooling_rate``, ``power``, entropy production) are never masked.
+Otherwise a ratio whose denominator is exactly zero is ``inf`` or ``nan``, as IEEE arithmetic gives.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ import numpy as np
 
 from ..errors import AnalysisError
 from ..units import ENERGY, ENTROPY, ENTROPY_RATE, POWER, TEMPERATURE, TIME, Kind
-from .modes import Mode, classify_mode
+from .modes import Mode, classify_mode, runs_as
 
 
 def _read_only(array: Any) -> np.ndarray:
@@ -61,6 +70,11 @@ class StrokeRecord:
     coherence_start, coherence_end : ndarray
         l1-norm of coherence, ``sum_{i != j} |rho_ij|`` in the eigenbasis of ``H`` at the stroke's
         start and end (always 0 on the populations backend).
+    energy_start, energy_end : float, ndarray, Quantity or None
+        Mean energy ``Tr(H rho) = sum_i p_i E_i`` of the substance at the stroke's start and end
+        (``H`` at the control value there). The first law per stroke reads
+        ``energy_end - energy_start = sum(heat.values()) + work``. None where an evaluation path
+        does not provide it.
 
     Evaluation paths produce records in natural units; :attr:`Performance.strokes` gives them the
     record's batch shape and, for a cycle with units, units.
@@ -79,6 +93,8 @@ class StrokeRecord:
     state_end: np.ndarray = attrs.field(eq=False, converter=_read_only)
     coherence_start: Any = 0.0
     coherence_end: Any = 0.0
+    energy_start: Any = None
+    energy_end: Any = None
 
 
 def _ratio(a: Any, b: Any) -> Any:
@@ -240,25 +256,141 @@ class Performance:
         """Heat released into the hot reservoir per cycle (paper's Q_h)."""
         return self._out(self._n_q_h, ENERGY)
 
+    # -- figures of one operating mode -------------------------------------------------------
+    @cached_property
+    def _n_refrigerator(self) -> Any:
+        """Where the cycle runs as a refrigerator (bool, or a bool array)."""
+        return runs_as(Mode.REFRIGERATOR, self._n_q_c, self._n_q_h, self._work)
+
+    @cached_property
+    def _n_engine(self) -> Any:
+        """Where the cycle runs as an engine (bool, or a bool array)."""
+        return runs_as(Mode.ENGINE, self._n_q_c, self._n_q_h, self._work)
+
+    def _n_algebraic(self, figure: str) -> Any:
+        if figure == "cop":
+            return _ratio(self._n_q_c, self._work)
+        if figure == "chi":
+            return _ratio(self._n_q_c, self._work) * _ratio(self._n_q_c, self._cycle_time)
+        if figure == "efficiency":
+            return _ratio(self._work, self._n_q_h)
+        raise AnalysisError(
+            f"Performance.algebraic: figure must be one of {sorted(_APPLIES)}; got {figure!r} (the other "
+            f"figures are never masked: read them directly)")
+
+    def _n_masked(self, figure: str) -> Any:
+        value = self._n_algebraic(figure)
+        applies = self._n_refrigerator if _APPLIES[figure] is Mode.REFRIGERATOR else self._n_engine
+        if np.ndim(applies) == 0:
+            if applies:
+                return value
+            return math.nan if np.ndim(value) == 0 else np.full(np.shape(value), math.nan)
+        return np.where(applies, value, math.nan)
+
+    def algebraic(self, figure: str) -> Any:
+        """The ratio behind ``cop``, ``chi`` or ``efficiency`` in every operating mode.
+
+        ``cop`` and ``chi`` are NaN where the cycle is not a refrigerator and ``efficiency`` where
+        it is not an engine; this gives the plain ratios ``q_c / work``,
+        ``(q_c / work) * (q_c / cycle_time)`` and ``work / q_h`` everywhere, continuous across mode
+        boundaries (what an objective needs that a constrained optimiser evaluates on both sides of
+        its domain's edge). They mean what their names say only in the mode they apply to.
+
+        Examples
+        --------
+        >>> import thermocycles as tc
+        >>> engine = tc.quantum_otto_cycle(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,
+        ...     w_a=1.0, w_b=1.5, tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1).performance()
+        >>> str(engine.mode), engine.cop, round(float(engine.algebraic("cop")), 12)
+        ('engine', nan, 2.0)
+        """
+        value = self._n_algebraic(figure)
+        return self._out(value, POWER) if figure == "chi" else value
+
+    def why_nan(self, figure: str) -> str | None:
+        """Why a figure is NaN, as a sentence; None where it is a number everywhere.
+
+        ``cop`` and ``chi`` apply to a refrigerator and ``efficiency`` to an engine; where the
+        cycle runs in another mode they are NaN, and this says which mode it runs in (for arrays:
+        at how many points, and the first). Any other figure is NaN only where IEEE arithmetic
+        makes it so (a ratio 0/0), and this says so.
+
+        Parameters
+        ----------
+        figure : str
+            A figure's name: ``"cop"``, ``"chi"``, ``"efficiency"``, or any name of
+            :meth:`as_dict`.
+
+        Examples
+        --------
+        >>> import thermocycles as tc
+        >>> engine = tc.quantum_otto_cycle(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,
+        ...     w_a=1.0, w_b=1.5, tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1).performance()
+        >>> print(engine.why_nan("cop"))
+        cop applies to a refrigerator (heat drawn from the cold reservoir with work done on the
+        substance); this cycle runs as an engine
+        >>> engine.why_nan("efficiency") is None
+        True
+        """
+        if figure in _APPLIES:
+            applies = self._n_refrigerator if _APPLIES[figure] is Mode.REFRIGERATOR else self._n_engine
+            if np.all(applies):
+                return None
+            mode = self.mode
+            if np.ndim(applies) == 0:
+                return f"{_REASON[figure]}; {_runs_as(str(mode))}"
+            off = ~np.asarray(applies)
+            modes = np.broadcast_to(np.asarray(mode), off.shape)[off]
+            counts = ", ".join(f"{name} at {int(np.sum(modes == name))}" for name in dict.fromkeys(modes.tolist()))
+            first = tuple(int(i) for i in np.argwhere(off)[0])
+            return (f"{_REASON[figure]}; at {int(off.sum())} of {off.size} points the cycle runs otherwise "
+                    f"({counts}; the first at element {first})")
+        if figure not in _FIGURES:
+            raise AnalysisError(f"Performance.why_nan: unknown figure {figure!r}; figures: {', '.join(_FIGURES)}")
+        if figure == "mode":
+            return None
+        value = getattr(self.natural(), figure)
+        nan = np.isnan(np.asarray(value, dtype=float))
+        if not nan.any():
+            return None
+        at = f" at element {tuple(int(i) for i in np.argwhere(nan)[0])}" if nan.ndim else ""
+        return f"{figure} is a ratio 0/0{at} (numerator and denominator both exactly zero)"
+
     @property
     def cop(self) -> Any:
-        """Coefficient of performance of a refrigerator, q_c / work."""
-        return _ratio(self._n_q_c, self._work)
+        """Coefficient of performance of a refrigerator, q_c / work.
+
+        NaN where the cycle is not a refrigerator (q_c > 0, work > 0), element-wise;
+        ``why_nan("cop")`` says which mode it runs in and ``algebraic("cop")`` gives the ratio there.
+        """
+        return self._n_masked("cop")
 
     @property
     def cooling_rate(self) -> Any:
-        """Heat extracted from the cold reservoir per unit time, q_c / cycle_time (paper's R)."""
+        """Heat extracted from the cold reservoir per unit time, q_c / cycle_time (paper's R).
+
+        Signed, in every mode (negative where heat flows into the cold reservoir).
+        """
         return self._out(_ratio(self._n_q_c, self._cycle_time), POWER)
 
     @property
     def chi(self) -> Any:
-        """Figure of merit chi = cop * cooling_rate (paper's eq. 19)."""
-        return self._out(self.cop * _ratio(self._n_q_c, self._cycle_time), POWER)
+        """Figure of merit chi = cop * cooling_rate (paper's eq. 19).
+
+        NaN where the cycle is not a refrigerator, like :attr:`cop` (algebraically
+        ``q_c^2 / (work t_cyc)`` has the sign of the work: positive for a heater or an accelerator,
+        negative for an engine); see :meth:`why_nan` and :meth:`algebraic`.
+        """
+        return self._out(self._n_masked("cop") * _ratio(self._n_q_c, self._cycle_time), POWER)
 
     @property
     def efficiency(self) -> Any:
-        """Engine efficiency: work delivered over heat drawn from the hot reservoir, work / q_h."""
-        return _ratio(self._work, self._n_q_h)
+        """Engine efficiency: work delivered over heat drawn from the hot reservoir, work / q_h.
+
+        NaN where the cycle is not an engine (work < 0, heat drawn from the hot reservoir),
+        element-wise; see :meth:`why_nan` and :meth:`algebraic`.
+        """
+        return self._n_masked("efficiency")
 
     @property
     def power(self) -> Any:
@@ -314,14 +446,14 @@ class Performance:
                 control_end=self._out(full(d.control_end), self._control_kind),
                 state_start=full(d.state_start, matrix), state_end=full(d.state_end, matrix),
                 coherence_start=full(d.coherence_start), coherence_end=full(d.coherence_end),
+                energy_start=None if d.energy_start is None else self._out(full(d.energy_start), ENERGY),
+                energy_end=None if d.energy_end is None else self._out(full(d.energy_end), ENERGY),
             ))
         return tuple(records)
 
     def as_dict(self) -> dict[str, Any]:
         """The scalar figures as a dict (two-reservoir cycles)."""
-        names = ["q_c", "q_h", "work", "cycle_time", "cop", "cooling_rate", "chi", "efficiency",
-                 "power", "entropy_production", "entropy_production_rate", "mode"]
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in _FIGURES}
 
     def __repr__(self) -> str:
         try:
@@ -329,6 +461,28 @@ class Performance:
         except AnalysisError:
             body = f"heat={self.heat}, work={self.work}, cycle_time={self.cycle_time}"
         return f"Performance({body})"
+
+
+#: the figures of :meth:`Performance.as_dict`
+_FIGURES = ("q_c", "q_h", "work", "cycle_time", "cop", "cooling_rate", "chi", "efficiency", "power",
+            "entropy_production", "entropy_production_rate", "mode")
+
+#: the mode each mode-specific figure applies to, and why
+_APPLIES = {"cop": Mode.REFRIGERATOR, "chi": Mode.REFRIGERATOR, "efficiency": Mode.ENGINE}
+_REFRIGERATOR = "a refrigerator (heat drawn from the cold reservoir with work done on the substance)"
+_REASON = {
+    "cop": f"cop applies to {_REFRIGERATOR}",
+    "chi": f"chi (cop x cooling rate) applies to {_REFRIGERATOR}",
+    "efficiency": "efficiency applies to an engine (work delivered with heat drawn from the hot reservoir)",
+}
+
+
+def _runs_as(mode: str) -> str:
+    if mode == Mode.IDLE.value:
+        return "this cycle is idle (it exchanges no energy)"
+    if mode == Mode.UNPHYSICAL.value:
+        return "this cycle's heats and work violate the second law (unphysical)"
+    return f"this cycle runs as {'an' if mode[:1] in 'aeiou' else 'a'} {mode}"
 
 
 def _rebuild_performance(state: dict[str, Any], records: tuple[StrokeRecord, ...]) -> Performance:
