@@ -65,6 +65,9 @@ def classify_mode(q_c: Any, q_h: Any, work: Any) -> Any:
     return names
 
 
+_REFRIGERATOR, _ENGINE = Mode.REFRIGERATOR, Mode.ENGINE  # (enum attribute lookups are slow)
+
+
 def runs_as(mode: Mode, q_c: Any, q_h: Any, work: Any) -> Any:
     """Where the cycle runs as a refrigerator or as an engine: the test :func:`classify_mode` applies.
 
@@ -85,17 +88,18 @@ def runs_as(mode: Mode, q_c: Any, q_h: Any, work: Any) -> Any:
     >>> runs_as(Mode.ENGINE, np.array([-1.0, 1.0]), np.array([-3.0, 3.0]), np.array([-2.0, 2.0]))
     array([ True, False])
     """
-    if mode not in (Mode.REFRIGERATOR, Mode.ENGINE):
+    if mode is not _REFRIGERATOR and mode is not _ENGINE:
         raise ParameterError(f"runs_as: mode must be Mode.REFRIGERATOR or Mode.ENGINE; got {mode!r}")
     if isinstance(q_c, float) and isinstance(q_h, float) and isinstance(work, float):
-        tol = MODE_TOLERANCE * max(abs(q_c), abs(q_h), abs(work))
-        if mode is Mode.REFRIGERATOR:
-            return bool(work > tol and q_c > tol)
-        return bool(work < -tol and not q_c > tol and q_h < -tol)
+        c, h, w = float(q_c), float(q_h), float(work)  # Python floats compare faster than numpy scalars
+        tol = MODE_TOLERANCE * max(abs(c), abs(h), abs(w))
+        if mode is _REFRIGERATOR:
+            return w > tol and c > tol
+        return w < -tol and not c > tol and h < -tol
     q_c, q_h, work = (np.asarray(v, dtype=float) for v in (q_c, q_h, work))
     scale = np.maximum(np.maximum(np.abs(q_c), np.abs(q_h)), np.abs(work))
     tol = MODE_TOLERANCE * scale
-    if mode is Mode.REFRIGERATOR:
+    if mode is _REFRIGERATOR:
         return (work > tol) & (q_c > tol)
     return (work < -tol) & ~(q_c > tol) & (q_h < -tol)
 

@@ -260,12 +260,12 @@ class Performance:
     @cached_property
     def _n_refrigerator(self) -> Any:
         """Where the cycle runs as a refrigerator (bool, or a bool array)."""
-        return runs_as(Mode.REFRIGERATOR, self._n_q_c, self._n_q_h, self._work)
+        return runs_as(_REFRIGERATOR_MODE, self._n_q_c, self._n_q_h, self._work)
 
     @cached_property
     def _n_engine(self) -> Any:
         """Where the cycle runs as an engine (bool, or a bool array)."""
-        return runs_as(Mode.ENGINE, self._n_q_c, self._n_q_h, self._work)
+        return runs_as(_ENGINE_MODE, self._n_q_c, self._n_q_h, self._work)
 
     def _n_algebraic(self, figure: str) -> Any:
         if figure == "cop":
@@ -280,8 +280,10 @@ class Performance:
 
     def _n_masked(self, figure: str) -> Any:
         value = self._n_algebraic(figure)
-        applies = self._n_refrigerator if _APPLIES[figure] is Mode.REFRIGERATOR else self._n_engine
-        if np.ndim(applies) == 0:
+        applies = self._n_refrigerator if _APPLIES[figure] is _REFRIGERATOR_MODE else self._n_engine
+        if applies is True:  # scalars (runs_as gives a bool): the fast path
+            return value
+        if applies is False or np.ndim(applies) == 0:
             if applies:
                 return value
             return math.nan if np.ndim(value) == 0 else np.full(np.shape(value), math.nan)
@@ -467,6 +469,7 @@ class Performance:
 _FIGURES = ("q_c", "q_h", "work", "cycle_time", "cop", "cooling_rate", "chi", "efficiency", "power",
             "entropy_production", "entropy_production_rate", "mode")
 
+_REFRIGERATOR_MODE, _ENGINE_MODE = Mode.REFRIGERATOR, Mode.ENGINE
 #: the mode each mode-specific figure applies to, and why
 _APPLIES = {"cop": Mode.REFRIGERATOR, "chi": Mode.REFRIGERATOR, "efficiency": Mode.ENGINE}
 _REFRIGERATOR = "a refrigerator (heat drawn from the cold reservoir with work done on the substance)"
