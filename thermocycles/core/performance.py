@@ -423,7 +423,9 @@ class Performance:
 
     @cached_property
     def strokes(self) -> tuple[StrokeRecord, ...]:
-        """Per-stroke ledger: heat, work, duration, populations and control at each corner.
+        """Per-stroke ledger: heat, work, duration, and at each corner the populations, control,
+        state, coherence and mean energy (``energy_start``, ``energy_end``; None where the
+        evaluation path does not give them).
 
         Every entry has the batch shape of the record (populations: that shape plus the levels),
         whichever parameters were arrays.
