@@ -10,7 +10,8 @@ The package is layered (each layer imports only the ones above it):
   compiled model, the performance record;
 * :mod:`thermocycles.backends` -- state spaces: level populations and density matrices;
 * :mod:`thermocycles.closed_forms` -- closed forms used for speed where they apply;
-* :mod:`thermocycles.factories` -- ready-made cycles (the paper's Otto refrigerator);
+* :mod:`thermocycles.factories` -- ready-made cycles: the paper's Otto refrigerator, Otto, Carnot-
+  and Stirling-type engines and refrigerators for any substance;
 * :mod:`thermocycles.analysis` -- the Optimizer, the IrreversibleAnalysis and the
   LowDissipationAnalysis;
 * :mod:`thermocycles.extend` -- everything a plugin author needs, in one place.
@@ -30,7 +31,19 @@ from .core.linear_map import LinearMap
 from .core.modes import Mode
 from .core.performance import Performance, StrokeRecord
 from .errors import AnalysisError, CycleError, DimensionError, ParameterError, ThermocyclesError
-from .factories import quantum_otto_cycle, quantum_otto_refrigerator
+from .factories import (
+    carnot_cycle,
+    carnot_engine,
+    carnot_refrigerator,
+    otto_cycle,
+    otto_engine,
+    otto_refrigerator,
+    quantum_otto_cycle,
+    quantum_otto_refrigerator,
+    stirling_cycle,
+    stirling_engine,
+    stirling_refrigerator,
+)
 from .spec import laws
 from .spec.cycle import Cycle
 from .spec.laws import BathLaw
@@ -60,6 +73,8 @@ __all__ = [
     "LowDissipationResult", "MatrixSubstance", "Mode", "NLevel", "OnsagerResult", "OptimizationResult",
     "Optimizer", "Parameter", "ParameterError", "Performance", "Q_", "QuantumAdiabat", "Qubit", "Reservoir",
     "Spin", "Stroke", "StrokeContext", "StrokeRecord", "Substance", "Thermalization", "ThermocyclesError",
-    "TwoLevelSubstance", "UnitaryStroke", "bounds", "extend", "laws", "objectives", "quantum_otto_cycle",
-    "quantum_otto_refrigerator", "units", "ureg", "value_field",
+    "TwoLevelSubstance", "UnitaryStroke", "bounds", "carnot_cycle", "carnot_engine", "carnot_refrigerator",
+    "extend", "laws", "objectives", "otto_cycle", "otto_engine", "otto_refrigerator", "quantum_otto_cycle",
+    "quantum_otto_refrigerator", "stirling_cycle", "stirling_engine", "stirling_refrigerator", "units", "ureg",
+    "value_field",
 ]
