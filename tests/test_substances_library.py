@@ -37,6 +37,7 @@ import thermocycles as tc
 from thermocycles.analysis.irreversible import IrreversibleAnalysis
 from thermocycles.analysis.optimize import Optimizer
 from thermocycles.closed_forms.otto_oscillator import mean_occupation_cycle, oscillator_otto
+from thermocycles.core.performance import StrokeRecord
 from thermocycles.errors import CycleError, ParameterError
 from thermocycles.spec.strokes import Isochore, QuantumAdiabat, UnitaryStroke
 from thermocycles.spec.substances.nlevel import NLevel
@@ -46,6 +47,11 @@ from thermocycles.spec.substances.spin import Spin
 OTTO = dict(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0, w_b=3.0, tau_c=0.5, tau_h=0.5, tau_ch=0.1,
             tau_hc=0.1)
 RTOL, ATOL = 1e-12, 1e-14  # solve_ivp tolerances of the oracles
+
+#: the ledger's mean energies (StrokeRecord.energy_start/end) are added to the core by another change
+needs_energies = pytest.mark.skipif(
+    not {"energy_start", "energy_end"} <= {f.name for f in attrs.fields(StrokeRecord)},
+    reason="StrokeRecord has no energy_start/energy_end fields in this tree")
 
 
 def otto(substance: Any, law: Any = "bosonic", **changes: Any) -> tc.Cycle:
@@ -311,9 +317,15 @@ def test_spin_half_is_the_two_level_substance_with_quarter_rates(law):
     assert relative([spin.q_c, spin.q_h, spin.work], [two.q_c, two.q_h, two.work]) < 1e-12
     for a, b in zip(spin.strokes, two.strokes):
         np.testing.assert_allclose(a.populations_end, b.populations_end, rtol=1e-12)
-    # energies differ by the offset 3w/2 (levels -w/2, w/2 against w, 2w): heats and work do not see it
-    np.testing.assert_allclose(spin.strokes[0].energy_start + 1.5 * OTTO["w_a"], two.strokes[0].energy_start,
-                               rtol=1e-12)
+
+
+@needs_energies
+def test_spin_half_energies_are_offset_from_the_two_level_ones():
+    """Levels -w/2, w/2 against w, 2w: mean energies differ by 3w/2, heats and work do not."""
+    spin = otto(Spin(j=0.5), law="tanh", gamma_c=1.2, gamma_h=0.8).performance()
+    two = otto(tc.TwoLevelSubstance(), law="tanh", gamma_c=0.3, gamma_h=0.2).performance()
+    for a, b in zip(spin.strokes, two.strokes):
+        np.testing.assert_allclose(a.energy_start + 1.5 * a.control_start, b.energy_start, rtol=1e-12)
 
 
 def test_nlevel_with_factors_one_two_is_the_two_level_substance():
@@ -402,10 +414,9 @@ def test_untruncated_otto_against_the_pauli_master_equation(regime):
     n = 48
     ref = pauli_cycle(np.arange(n) + 0.5, oscillator_strengths(n), otto_strokes(**changes))
     check_against(perf, ref, 1e-9)
-    levels = np.arange(n)
-    for record, p in zip(perf.strokes, ref["corners"]):
-        w = record.control_start
-        assert abs(record.energy_start - w * (levels @ p + 0.5)) < 1e-9 * record.energy_start
+    exact = oscillator_otto(**dict(OTTO, **changes))  # corners 1, 2, 3, 4: n1, n2, n2, n1
+    occupations = [float(np.arange(n) @ p) for p in ref["corners"]]
+    assert relative(occupations, [exact.n1, exact.n2, exact.n2, exact.n1]) < 1e-9
     assert perf.mode == ("engine" if regime == "engine" else "refrigerator")
 
 
@@ -415,8 +426,8 @@ def test_untruncated_otto_against_the_mean_occupation_equation(regime):
     perf = otto(HarmonicOscillator(), **changes).performance()
     ref = mean_occupation_ode(otto_strokes(**changes))
     check_against(perf, ref, 1e-8)
-    for record, n in zip(perf.strokes, ref["corners"]):
-        assert abs(record.energy_start - record.control_start * (n + 0.5)) < 1e-10 * record.energy_start
+    exact = oscillator_otto(**dict(OTTO, **changes))
+    assert relative(ref["corners"], [exact.n1, exact.n2, exact.n2, exact.n1]) < 1e-9
     # physics.md section 8, in its own words
     p = dict(OTTO, **changes)
     nb_c, nb_h = 1 / math.expm1(p["w_a"] / p["T_c"]), 1 / math.expm1(p["w_b"] / p["T_h"])
@@ -460,15 +471,24 @@ def test_any_number_and_order_of_strokes_against_the_mean_occupation_equation():
     assert hot_only.heat["b"] < 0 and hot_only.work > 0 and hot_only.mode == "heater"
 
 
-def test_first_law_per_stroke_and_for_the_cycle():
+def test_first_law_for_the_cycle():
     for changes in REGIMES.values():
         perf = otto(HarmonicOscillator(), **changes).performance()
         assert abs(perf.heat["c"] + perf.heat["h"] + perf.work) <= 1e-16 * abs(perf.heat["h"])
         assert abs(sum(r.work for r in perf.strokes) - perf.work) < 1e-12 * max(abs(r.work) for r in perf.strokes)
-        for record in perf.strokes:
+        assert perf.entropy_production > 0
+
+
+@needs_energies
+def test_first_law_per_stroke_with_the_ledgers_mean_energies():
+    """energy_end - energy_start = heat + work on every stroke; energies w (n + 1/2) at the corners."""
+    for changes in REGIMES.values():
+        perf = otto(HarmonicOscillator(), **changes).performance()
+        exact = oscillator_otto(**dict(OTTO, **changes))
+        for record, n in zip(perf.strokes, [exact.n1, exact.n2, exact.n2, exact.n1]):
+            assert abs(record.energy_start - record.control_start * (n + 0.5)) < 1e-15 * record.energy_start
             change = record.energy_end - record.energy_start
             assert abs(change - sum(record.heat.values()) - record.work) < 1e-13 * max(1.0, abs(record.energy_end))
-        assert perf.entropy_production > 0
 
 
 def decimal_otto(p: dict[str, float]) -> dict[str, Decimal]:
@@ -513,7 +533,7 @@ def test_arrays_broadcast_and_match_scalar_evaluations():
         one = otto(HarmonicOscillator(), w_b=float(w_b[j]), tau_c=float(tau_c[i, 0]), T_h=2.5).performance()
         assert isinstance(one.q_c, float)  # the scalar path runs on Python floats
         assert relative([batch.q_c[i, j], batch.q_h[i, j], batch.work[i, j]], [one.q_c, one.q_h, one.work]) < 5e-16
-        assert relative(batch.strokes[3].energy_end[i, j], one.strokes[3].energy_end) < 5e-16
+        assert relative(batch.strokes[3].work[i, j], one.strokes[3].work) < 5e-16
     direct = mean_occupation_cycle([1.0, w_b], [1.0, 2.5], [1.0, 1.0], [tau_c, 0.5])
     np.testing.assert_array_equal(direct.heats[0], batch.q_c)
 
@@ -710,7 +730,7 @@ def test_equality_and_round_trips(name):
         again = copy.performance()
         assert (again.q_c, again.q_h, again.work) == (perf.q_c, perf.q_h, perf.work)
         back = loads(dumps(perf))
-        assert back.q_c == perf.q_c and back.strokes[2].energy_end == perf.strokes[2].energy_end
+        assert back.q_c == perf.q_c and back.strokes[2].heat == perf.strokes[2].heat
         np.testing.assert_array_equal(back.strokes[1].populations_end, perf.strokes[1].populations_end)
     slower = cycle.with_parameters(tau_c=2.0)
     assert slower.substance == substance and slower.performance().q_c != perf.q_c
