@@ -35,6 +35,9 @@ from .unitary import commuting_phases, magnus_deviation
 
 #: two eigenbases are one where every column matches up to a phase to this tolerance
 SAME_BASIS_TOLERANCE = 1e-12
+#: the periodic solve is refused where the system's smallest singular value is below this fraction of
+#: its largest (the one-cycle map has more than one fixed state)
+SINGULAR_TOLERANCE = 1e-13
 
 
 def _block_diagonal(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -119,12 +122,17 @@ class DensityMatrixContext(BackendContext):
         tau = np.asarray(duration, dtype=float)
         if davies.degenerate_levels(energies):
             deviation_eig, heat_eig, fixed_eig, flows = self._relax_general(pairs, energies, coupling, tau)
-            label_ = None
-            if len(pairs) == 1 and _thermal_law(pairs[0][0]):
-                temperature = np.asarray(self._reservoir_values[pairs[0][0].name]["temperature"], dtype=float)
-                label_ = ThermalLabel(energies, temperature, vectors)
             heat = {name: _rotate_vector(rotation, row) for name, row in heat_eig.items()}
-            fixed = Reference(_rotate_vector(rotation, fixed_eig), label_)
+            if len(pairs) == 1 and _thermal_law(pairs[0][0]):
+                # the Gibbs state is stationary under a Davies generator (quantum detailed balance),
+                # also where degenerate levels hold further stationary (dark) states
+                temperature = np.asarray(self._reservoir_values[pairs[0][0].name]["temperature"], dtype=float)
+                fixed = Reference(_lift(rotation, gibbs(energies, temperature), n),
+                                  ThermalLabel(energies, temperature, vectors))
+            elif fixed_eig is not None:
+                fixed = Reference(_rotate_vector(rotation, fixed_eig))
+            else:
+                fixed, flows = None, None
         else:
             # non-degenerate levels: populations follow the Pauli master equation on their own (the
             # populations backend's kernel), coherences decay and rotate apart from them
@@ -200,7 +208,7 @@ class DensityMatrixContext(BackendContext):
         return _deviation_of(generator, tau)
 
     def _relax_general(self, pairs: Sequence[tuple[Any, Any]], energies: np.ndarray, coupling: Any,
-                       tau: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray, Any]:
+                       tau: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], np.ndarray | None, Any]:
         """Contact with the full Davies generator (degenerate levels: populations and the coherences
         between degenerate levels are coupled)."""
         laws = self._rate_functions(pairs, "degenerate levels")
@@ -223,6 +231,9 @@ class DensityMatrixContext(BackendContext):
             heat = {name: (energy_row[..., None, :] @ g @ integral)[..., 0, :] for name, g in generators.items()}
         fixed = _null_state(total)
         flows = None
+        residual = np.abs(matvec(total, fixed)).max(initial=0.0)
+        if not np.isfinite(fixed).all() or residual > 1e-10 * np.abs(total).max(initial=0.0):
+            return deviation, heat, None, None  # several stationary states (dark states): no unique one
         if len(generators) > 1:
             flows = {name: tau * (energy_row[..., None, :] @ g @ fixed[..., None])[..., 0, 0]
                      for name, g in generators.items()}
@@ -372,7 +383,10 @@ def _null_state(generator: np.ndarray) -> np.ndarray:
     scale = np.abs(generator).max(axis=(-1, -2), keepdims=True)
     system = generator + (scale / n) * basis.trace_projector(n)
     rhs = np.broadcast_to(trace * (scale[..., 0] / n), generator.shape[:-1])
-    return np.linalg.solve(system, rhs[..., None])[..., 0]
+    try:
+        return np.linalg.solve(system, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:  # several stationary states, exactly
+        return np.full(generator.shape[:-1], np.nan)
 
 
 def _thermal_law(reservoir: Any) -> bool:
@@ -447,12 +461,17 @@ class DensityMatrixBackend(Backend):
                 out = np.linalg.solve(system, np.broadcast_to(rhs, system.shape[:-1])[..., None])[..., 0]
             except np.linalg.LinAlgError:
                 out = np.full(system.shape[:-1], np.nan)
-        if not np.isfinite(out).all():
-            raise CycleError(
-                "the cycle has no unique periodic steady state: the one-cycle map does not relax the "
-                "density matrix to a single fixed point (does every level connect to a reservoir on some "
-                "stroke, with a non-zero contact time, and does every coherence decay?)")
-        return out
+        if np.isfinite(out).all():
+            # a fixed space of more than one state (e.g. a dark state of degenerate levels that the
+            # coupling operator never reaches) leaves the system singular up to round-off
+            singular = np.linalg.svd(system, compute_uv=False)
+            if np.all(singular[..., -1] > SINGULAR_TOLERANCE * singular[..., 0]):
+                return out
+        raise CycleError(
+            "the cycle has no unique periodic steady state: the one-cycle map does not relax the "
+            "density matrix to a single fixed point (does every level connect to a reservoir on some "
+            "stroke, with a non-zero contact time, and does every coherence decay? Degenerate levels "
+            "can hold a dark state that the coupling operator never reaches)")
 
     def start_reference(self, maps: Sequence[LinearMap]) -> Reference:
         n2 = maps[0].dimension
