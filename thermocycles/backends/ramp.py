@@ -34,7 +34,7 @@ TOLERANCE = 1e-11
 #: the most Magnus steps tried before giving up
 MAX_STEPS = 2**15
 #: the step counts of the first pass are this and twice this
-FIRST_STEPS = 48
+FIRST_STEPS = 32
 #: Taylor degree and the norm it is used at (the remainder ||X||^15 / 15! < 3e-17 for ||X|| <= 1/2)
 _DEGREE = 14
 _THETA = 0.5
@@ -146,6 +146,26 @@ def _compose(k: Element) -> Element:
     return k[0][..., 0], k[1][..., 0], k[2][..., 0, :], k[3][..., 0, :]
 
 
+def _compose_floats(a: np.ndarray, b: np.ndarray, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
+    """:func:`_compose` of one stroke's steps (no batch axes) in Python floats, step after step, as
+    the augmented deviation matrix."""
+    r = c0.shape[-1]
+    a_, b_, c0_, c1_ = a.tolist(), b.tolist(), c0.tolist(), c1.tolist()
+    pa, pb, pc0, pc1 = a_[0], b_[0], list(c0_[0]), list(c1_[0])
+    for k in range(1, len(a_)):
+        ka, kb, kc0, kc1 = a_[k], b_[k], c0_[k], c1_[k]
+        s = ka + kb
+        for i in range(r):
+            d = kc1[i] - kc0[i]
+            pc0[i] += kc0[i] + d * pa
+            pc1[i] += kc1[i] - d * pb
+        pa, pb = pa + ka - s * pa, pb + kb - s * pb
+    m = np.zeros((2 + r, 2 + r))
+    m[0, 0], m[0, 1], m[1, 0], m[1, 1] = -pa, pb, pa, -pb
+    m[2:, 0], m[2:, 1] = pc0, pc1
+    return m
+
+
 def _two_level_steps(total: np.ndarray, heat_rows: list[np.ndarray], h: np.ndarray,
                      levels: tuple[int, ...]) -> list[np.ndarray]:
     """The two-level counterpart of the generic pass: augmented deviations per step count.
@@ -171,6 +191,8 @@ def _two_level_steps(total: np.ndarray, heat_rows: list[np.ndarray], h: np.ndarr
     if levels != (n, 2 * n):
         raise ValueError(f"two-level steps come in pairs (n, 2n); got {levels}")
     sa, sb, sc0, sc1 = steps
+    if sa.ndim == 1:  # one stroke: a loop over Python floats costs less than numpy calls on short rows
+        return [_compose_floats(sa[:n], sb[:n], sc0[:n], sc1[:n]), _compose_floats(sa[n:], sb[n:], sc0[n:], sc1[n:])]
     coarse: Element = (sa[..., :n], sb[..., :n], sc0[..., :n, :], sc1[..., :n, :])
     # pair the fine steps once, then compose both levels in one tree (an extra axis in front of steps)
     fa, fb, fc0, fc1 = _compose_pairs((sa[..., n:], sb[..., n:], sc0[..., n:, :], sc1[..., n:, :]))
