@@ -148,7 +148,8 @@ class Performance:
         self._control_kind = control_kind
         #: "closed_form" or "linear_algebra" (the generic path)
         self.method = method
-        #: "populations" or "density_matrix": the state space the record was computed in
+        #: "populations", "density_matrix" or "mean_occupation" (the untruncated oscillator's closed
+        #: form): the state space the record was computed in
         self.backend = backend
 
     def with_units(self, units: bool) -> Performance:
