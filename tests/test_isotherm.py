@@ -367,3 +367,20 @@ def test_random_isotherm_cycles_obey_the_laws_of_thermodynamics(t_ratio, w1, w2,
         assert perf.efficiency <= eta_c * (1 + 1e-9)
     for record in perf.strokes:
         assert np.all(record.populations_start >= 0) and record.populations_start.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(reservoir="r"), r"Isotherm.reservoir must be a Reservoir; got 'r'"),
+    (dict(duration=-1.0), r"Isotherm 'iso'.duration must be >= 0; got -1.0"),
+    (dict(schedule="quadratic"), r"Isotherm.schedule must be one of 'linear', 'cosine' .* got 'quadratic'"),
+    (dict(schedule=lambda x: 2 * x), r"Isotherm.schedule: the schedule must take values in \[0, 1\]"),
+    (dict(start="a"), r"Isotherm 'iso'.start must be a real number"),
+])
+def test_bad_isotherm_arguments_are_named(change, message):
+    from thermocycles.errors import ParameterError
+
+    res = tc.Reservoir(name="r", temperature=1.0, coupling=1.0)
+    args = dict(name="iso", reservoir=res, start=1.0, end=2.0, duration=1.0)
+    args.update(change)
+    with pytest.raises(ParameterError, match=message):
+        tc.Isotherm(**args)
