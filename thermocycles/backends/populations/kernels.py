@@ -95,12 +95,15 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
         # same kernels as below)
         off = total.reshape(-1)[_off_diagonal(n)]
         low, top = off.min(), off.max()
+        if low == 0.0 < top:  # some jumps forbidden (a banded coupling): the range of the allowed ones
+            low = off[off > 0.0].min()
         generator = total * tau
-        norm = -2.0 * generator.diagonal().min()
+        exits = -generator.diagonal()
+        norm = 2.0 * exits.max()
         deviation = None
-        if low >= WIDE * top and 1.0 <= norm < 36.0:
-            deviation = scipy.linalg.expm(generator) - eye_matrix(n)
-        elif 0.0 < low < WIDE * top:  # every jump allowed, rates of many orders of magnitude
+        if low >= WIDE * top and 1.0 <= norm and _surely_not_long(norm, exits.sum(), n):
+            deviation = _with_exact_diagonal(scipy.linalg.expm(generator))
+        elif 0.0 < low < WIDE * top:  # rates of many orders of magnitude
             deviation = generator_from_rates(_propagate_exact(total, tau, False)[0])
         if deviation is not None:
             return deviation, {names[0]: energy_change_row(eps, deviation)}, None
@@ -165,9 +168,11 @@ def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.nda
     n = R.shape[-1]
     eye = eye_matrix(n)
     generator = R * t[:, None, None]
-    norm = -2 * np.diagonal(generator, axis1=-2, axis2=-1).min(axis=-1)  # |R tau|_1 = 2 max exit
+    exits = -np.diagonal(generator, axis1=-2, axis2=-1)
+    norm = 2 * exits.max(axis=-1)  # |R tau|_1 = 2 max exit
     short = norm < 1.0
-    if not several and not short.any() and norm.max() < 36:  # the common case, in one step
+    maybe_long = ~_surely_not_long(norm, exits.sum(axis=-1), n)
+    if not several and not short.any() and not maybe_long.any():  # the common case, in one step
         return scipy.linalg.expm(generator) - eye, None
     deviation = np.empty_like(R)
     integral = np.empty_like(R)  # filled only with several reservoirs
@@ -183,18 +188,42 @@ def _propagate_fast(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.nda
     if rest.any():
         R_r, t_r = R[rest], t[rest]
         propagator = scipy.linalg.expm(generator[rest])
-        maybe_long = norm[rest] >= 36  # the gap is at most the norm
+        maybe_long = maybe_long[rest]
         if maybe_long.any() or several:
             projector = stationary_state(R_r)[:, :, None] * np.ones(n)
-        if maybe_long.any():
-            gap = np.sort(-np.linalg.eigvals(R_r).real, axis=-1)[:, 1]
-            long = maybe_long & (gap * t_r > 36)
+        if maybe_long.any():  # the spectral gap decides (eigenvalues only where the bounds leave it open)
+            gap = np.sort(-np.linalg.eigvals(R_r[maybe_long]).real, axis=-1)[:, 1]
+            long = np.zeros(len(t_r), dtype=bool)
+            long[maybe_long] = gap * t_r[maybe_long] > 36
             propagator = np.where(long[:, None, None], projector, propagator)
         deviation[rest] = propagator - eye
         if several:
             group_inverse = np.linalg.inv(R_r - projector) + projector
             integral[rest] = t_r[:, None, None] * projector + group_inverse @ deviation[rest]
     return deviation, integral if several else None
+
+
+def _surely_not_long(norm: np.ndarray, exit_sum: np.ndarray, n: int) -> np.ndarray:
+    """Whether the spectral gap x tau of strokes is surely at most 36 (no stroke relaxes fully),
+    from the norm ``|R tau|_1`` (twice the largest exit rate x tau) and the sum of the exit rates x
+    tau (minus the trace): both bound the gap, without eigenvalues.
+
+    The eigenvalues of a rate matrix have real parts <= 0 and add up to its trace, so the
+    second-smallest of their magnitudes ``-Re lambda`` (the gap; the smallest is the stationary 0) is
+    at most the mean of all but the smallest, ``-trace / (N - 1)``; and every ``|lambda|`` is at most
+    the norm. (A margin of 1e-6 covers the rounding of both bounds and of the eigenvalues.)
+    """
+    return (norm < 36.0) | (exit_sum < 36.0 * (n - 1) * (1.0 - 1e-6))
+
+
+def _with_exact_diagonal(matrix: np.ndarray) -> np.ndarray:
+    """``matrix - I`` for one stochastic matrix, each diagonal entry minus its column's
+    off-diagonal sum (as :func:`generator_from_rates`), in place."""
+    n = matrix.shape[-1]
+    flat = matrix.reshape(-1)
+    flat[:: n + 1] = 0.0
+    flat[:: n + 1] = -matrix.sum(axis=0)
+    return matrix
 
 
 def _propagate_exact(R: np.ndarray, t: np.ndarray, several: bool) -> tuple[np.ndarray, np.ndarray | None]:
