@@ -10,7 +10,7 @@ Targets:
    path), within 1.5x of a hand-written scipy version: the tridiagonal rate matrices, ``expm`` of
    each, and one linear solve for the periodic state (written below, with no help from the library).
 
-Run: python benchmarks/bench_substances.py  [--profile]
+Run: python benchmarks/bench_substances.py  [--profile | --sizes]  (--sizes: target 3 at N = 2, 10, 50)
 """
 
 from __future__ import annotations
@@ -114,6 +114,18 @@ def main() -> dict:
     return out
 
 
+def sizes(levels=(2, 10, 50)) -> dict:
+    """Target 3 at several truncations: (library ms, hand-written ms, ratio) per N, interleaved."""
+    out = {}
+    for n in levels:
+        model = oscillator_otto(HarmonicOscillator(levels=n)).model
+        values = model.defaults
+        t_lib, t_hand = interleaved(lambda m=model, v=values: m.evaluate(v).chi,
+                                    lambda n=n: hand_written_truncated_otto(n), 50 if n < 50 else 20)
+        out[n] = (t_lib * 1e3, t_hand * 1e3, t_lib / t_hand)
+    return out
+
+
 def profile() -> None:
     import cProfile
     import pstats
@@ -128,6 +140,10 @@ def profile() -> None:
 if __name__ == "__main__":
     if "--profile" in sys.argv:
         profile()
+        raise SystemExit
+    if "--sizes" in sys.argv:
+        for n, (t_lib, t_hand, ratio) in sizes().items():
+            print(f"3. truncated N = {n:2d}: {t_lib:.2f} ms; hand-written {t_hand:.2f} ms -> ratio {ratio:.2f}")
         raise SystemExit
     r = main()
     print(f"1. untruncated oscillator Otto, model.evaluate().chi : {r['untruncated_us']:8.1f} us; two-level closed "
