@@ -14,10 +14,6 @@ from . import schedules
 from .base import Stroke, is_reservoir
 
 
-def _check_schedule(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    schedules.check(value, f"{type(instance).__name__}.{attribute.name}")
-
-
 @attrs.frozen(kw_only=True)
 class Isotherm(Stroke):
     """Contact with a reservoir while the control moves from ``start`` to ``end`` over ``duration``
@@ -60,8 +56,7 @@ class Isotherm(Stroke):
     reservoir: Reservoir = attrs.field(kw_only=True, validator=is_reservoir)
     start: Any = value_field(None, control=True)
     end: Any = value_field(None, control=True)
-    schedule: Schedule = attrs.field(default="linear", validator=_check_schedule,
-                                     eq=attrs.cmp_using(eq=lambda a, b: a is b or a == b))
+    schedule: Schedule = schedules.field()
 
     def reservoirs(self) -> tuple[Reservoir, ...]:
         return (self.reservoir,)

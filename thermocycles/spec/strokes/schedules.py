@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import attrs
 import numpy as np
 
 from ...errors import ParameterError
@@ -65,4 +66,13 @@ def check(schedule: Any, where: str) -> None:
                              f"s(0) = {values[0]:.6g}, s(1) = {values[-1]:.6g}")
 
 
-__all__ = ["SCHEDULES", "linear", "cosine", "resolve", "check"]
+def field() -> Any:
+    """An attrs field holding a stroke's schedule: ``"linear"`` by default, validated when the stroke
+    is built, equal when it is the same name or the same function."""
+    def validate(instance: Any, attribute: Any, value: Any) -> None:
+        check(value, f"{type(instance).__name__}.{attribute.name}")
+
+    return attrs.field(default="linear", validator=validate, eq=attrs.cmp_using(eq=lambda a, b: a is b or a == b))
+
+
+__all__ = ["SCHEDULES", "linear", "cosine", "resolve", "check", "field"]

@@ -13,10 +13,6 @@ from . import schedules
 from .base import Stroke
 
 
-def _check_schedule(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    schedules.check(value, f"{type(instance).__name__}.{attribute.name}")
-
-
 @attrs.frozen(kw_only=True)
 class UnitaryStroke(Stroke):
     """Isolated evolution ``d rho/dt = -i [H(w(t)), rho]`` while the control moves from ``start`` to
@@ -51,8 +47,7 @@ class UnitaryStroke(Stroke):
 
     start: Any = value_field(None, control=True)
     end: Any = value_field(None, control=True)
-    schedule: Schedule = attrs.field(default="linear", validator=_check_schedule,
-                                     eq=attrs.cmp_using(eq=lambda a, b: a is b or a == b))
+    schedule: Schedule = schedules.field()
 
     def evolution(self, ctx: StrokeContext) -> LinearMap:
         return ctx.drive(ctx["start"], ctx["end"], ctx["duration"], self.schedule)
