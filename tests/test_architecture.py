@@ -22,8 +22,12 @@ ALLOWED = {
     "closed_forms": {"spec", "core"},
     "factories": {"spec", "core"},
     "analysis": {"spec", "core", "backends", "closed_forms"},
+    "io": {"spec", "core", "analysis"},  # files: cycles to text and back, results to plain dicts
+    "sweeps": {"spec", "core", "analysis", "io"},
+    "figures": {"spec", "core", "closed_forms", "analysis"},
+    "plots": {"spec", "core", "backends", "closed_forms", "analysis", "figures", "sweeps"},
 }
-FOUNDATION = {"errors", "units", "bounds"}
+FOUNDATION = {"errors", "units", "bounds", "progress"}
 
 
 def module_name(path: pathlib.Path) -> str:
@@ -116,3 +120,11 @@ def test_specification_does_not_compute():
             assert not any(layer(t) in ("backends", "closed_forms", "analysis") for t in targets), name
         if name.startswith("thermocycles.spec") and name != "thermocycles.spec.cycle":
             assert "thermocycles.core.model" not in targets, name
+
+
+def test_only_the_entry_points_import_the_command_line():
+    """The command line sits on top of everything; the library never imports it."""
+    for name, targets in graph().items():
+        if name.startswith("thermocycles.cli") or name == "thermocycles.__main__":
+            continue
+        assert not any(t.startswith("thermocycles.cli") for t in targets), f"{name} imports the command line"
