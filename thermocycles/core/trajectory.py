@@ -103,8 +103,8 @@ class TruncatedContext(StrokeContext):
 
     >>> class Dummy(StrokeContext):
     ...     backend = "dummy"
-    ...     def relax(self, control, duration, reservoirs): return ("relax", control, duration)
-    ...     def follow(self, start, end, duration): return ("follow", start, end, duration)
+    ...     def relax(self, control, duration, reservoirs): return ("relax", control, float(duration))
+    ...     def follow(self, start, end, duration): return ("follow", start, float(end), float(duration))
     ...     def drive(self, start, end, duration, schedule="linear"): return ("drive", start, end, duration)
     >>> ctx = TruncatedContext(Dummy({}, 2), [0.25])
     >>> ctx.relax(1.0, 2.0, [])
@@ -335,7 +335,12 @@ def stroke_paths(model: Any, values: Mapping[str, Any] | None = None, *, backend
 def _path(model: Any, chosen: Any, values: Mapping[str, Any], substance_values: Mapping[str, Any], stroke: Any,
           fractions: np.ndarray, states: Sequence[tuple[Any, Any, LinearMap | None]], x0: np.ndarray,
           resolved: bool = True) -> StrokePath:
-    controls, populations, energies, heats, works, coherences = [], [], [], [], [], []
+    controls: list[Any] = []
+    populations: list[Any] = []
+    energies: list[Any] = []
+    heats: list[Any] = []
+    works: list[Any] = []
+    coherences: list[Any] = []
     for x, control, m in states:
         corner = chosen.corner(model, values, x, control)
         levels = np.asarray(model.substance.eigensystem(control, substance_values)[0], dtype=float)
