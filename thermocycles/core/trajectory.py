@@ -239,6 +239,8 @@ class StrokePath:
         The mean energy ``Tr(H rho)``.
     heat, work : ndarray, shape (F,) + batch
         Heat absorbed by the substance (all reservoirs) and work done on it since the stroke began.
+    state : ndarray, shape (F,) + batch + (N, N), complex
+        The density matrix in the natural basis (``N = 0`` for the untruncated oscillator).
     coherence : ndarray, shape (F,) + batch
         l1-norm of coherence in the eigenbasis of ``H`` (0 on the populations backend).
     resolved : bool
@@ -255,6 +257,7 @@ class StrokePath:
     energy: np.ndarray
     heat: np.ndarray
     work: np.ndarray
+    state: np.ndarray
     coherence: np.ndarray
     resolved: bool = True
 
@@ -341,6 +344,7 @@ def _path(model: Any, chosen: Any, values: Mapping[str, Any], substance_values: 
     heats: list[Any] = []
     works: list[Any] = []
     coherences: list[Any] = []
+    rhos: list[Any] = []
     for x, control, m in states:
         corner = chosen.corner(model, values, x, control)
         levels = np.asarray(model.substance.eigensystem(control, substance_values)[0], dtype=float)
@@ -348,6 +352,7 @@ def _path(model: Any, chosen: Any, values: Mapping[str, Any], substance_values: 
         populations.append(corner.populations)
         energies.append(np.sum(corner.populations * levels, axis=-1))
         coherences.append(corner.coherence)
+        rhos.append(corner.state)
         if m is None:
             heats.append(0.0)
             works.append(0.0)
@@ -359,7 +364,7 @@ def _path(model: Any, chosen: Any, values: Mapping[str, Any], substance_values: 
     return StrokePath(name=stroke.name, kind=type(stroke).__name__, fractions=fractions,
                       control=_stack(controls), populations=pops, occupation=pops @ index,
                       energy=_stack(energies), heat=_stack(heats), work=_stack(works),
-                      coherence=_stack(coherences), resolved=resolved)
+                      state=np.stack(np.broadcast_arrays(*rhos)), coherence=_stack(coherences), resolved=resolved)
 
 
 def _mean_occupation_paths(model: Any, values: Mapping[str, Any], fractions: np.ndarray) -> list[StrokePath]:
@@ -389,7 +394,8 @@ def _mean_occupation_paths(model: Any, values: Mapping[str, Any], fractions: np.
         n, control, energy, heat, work = np.broadcast_arrays(n, control, energy, heat, work)
         paths.append(StrokePath(name=stroke.name, kind=type(stroke).__name__, fractions=fractions,
                                 control=control, populations=np.zeros(n.shape + (0,)), occupation=n,
-                                energy=energy, heat=heat, work=work, coherence=np.zeros(n.shape)))
+                                energy=energy, heat=heat, work=work, state=np.zeros(n.shape + (0, 0), dtype=complex),
+                                coherence=np.zeros(n.shape)))
     return paths
 
 
