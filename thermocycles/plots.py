@@ -9,7 +9,11 @@ figure or axes it drew on; nothing is shown.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
+
+import numpy as np
+
+from .errors import ParameterError, ThermocyclesError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -59,3 +63,294 @@ def plot_fig2(data: Fig2Data, path: str | Path | None = None) -> Figure:
     if path is not None:
         fig.savefig(Path(path), dpi=120)
     return fig
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def _new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
+    if ax is not None:
+        return ax
+    Figure = _figure_class()
+    return Figure(figsize=figsize, layout="constrained").add_subplot()
+
+
+_PREFIXES = ((1e-9, "n"), (1e-6, "u"), (1e-3, "m"), (1.0, ""), (1e3, "k"), (1e6, "M"), (1e9, "G"))
+
+
+def _display_unit(kind: Any, natural: Any, example: Any = None) -> tuple[float, str]:
+    """(factor, unit) showing natural values of ``kind`` readably: the unit of ``example`` (a user's
+    quantity), else energies in eV with an SI prefix, else the kind's own unit with a prefix."""
+    from .units import ENERGY, is_quantity  # noqa: PLC0415 (pint is loaded only for cycles with units)
+
+    if example is not None and is_quantity(example):
+        unit = str(example.units)
+        return float(kind.like(1.0, example).m_as(unit)), unit
+    base = "eV" if kind is ENERGY else kind.unit
+    factor = float(kind.wrap(1.0).m_as(base))
+    values = np.abs(np.asarray(natural, dtype=float)) * factor
+    top = float(np.nanmax(values)) if values.size and np.isfinite(values).any() else 1.0
+    scale, prefix = 1.0, ""
+    for s, p in _PREFIXES:
+        if top >= s:
+            scale, prefix = s, p
+    return factor / scale, prefix + base
+
+
+def _fmt(value: float) -> str:
+    if value == 0.0:
+        return "0"
+    return f"{value:+.3g}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def _label(name: str, attrs_: Mapping[str, Any]) -> str:
+    """``long_name [units]`` from a DataArray's attrs."""
+    text = str(attrs_.get("long_name") or name)
+    units = str(attrs_.get("units", "")).strip()
+    if units.startswith("natural"):
+        units = "natural units"
+    return f"{text} [{units}]" if units and units not in ("1", "dimensionless") else text
+
+
+def _spans_decades(values: np.ndarray) -> bool:
+    v = np.asarray(values, dtype=float)
+    return bool(v.size > 1 and np.all(v > 0) and v.max() / v.min() >= 100.0)
+
+
+def _edges(centres: np.ndarray, log: bool) -> np.ndarray:
+    c = np.log(centres) if log else np.asarray(centres, dtype=float)
+    if c.size == 1:
+        e = np.array([c[0] - 0.5, c[0] + 0.5])
+    else:
+        mid = 0.5 * (c[1:] + c[:-1])
+        e = np.concatenate([[2 * c[0] - mid[0]], mid, [2 * c[-1] - mid[-1]]])
+    return np.exp(e) if log else e
+
+
+# -- the cycle diagram ----------------------------------------------------------------------------
+
+_Y_CHOICES = ("energy", "occupation")
+
+
+def _corner_paths(records: Sequence[Any], mean_occupation: bool) -> list[Any]:
+    """Straight segments between the ledger's corners (a record without its cycle)."""
+    from .core.trajectory import StrokePath  # noqa: PLC0415
+
+    paths = []
+    for r in records:
+        control = _stack_pair(r.control_start, r.control_end)
+        energy = _stack_pair(r.energy_start, r.energy_end)
+        if mean_occupation:
+            occupation = energy / control - 0.5
+            populations = np.zeros(occupation.shape + (0,))
+        else:
+            populations = np.stack(np.broadcast_arrays(np.asarray(r.populations_start), np.asarray(r.populations_end)))
+            occupation = populations @ np.arange(populations.shape[-1], dtype=float)
+        heat = _stack_pair(0.0 * energy[0], sum(r.heat.values(), 0.0 * energy[0]))
+        work = _stack_pair(0.0 * energy[0], r.work)
+        paths.append(StrokePath(name=r.name, kind=r.kind, fractions=np.array([0.0, 1.0]), control=control,
+                                populations=populations, occupation=occupation, energy=energy, heat=heat,
+                                work=work, state=np.zeros(occupation.shape + (0, 0), dtype=complex),
+                                coherence=np.zeros(occupation.shape), resolved=False))
+    return paths
+
+
+def _stack_pair(a: Any, b: Any) -> np.ndarray:
+    return np.stack(np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(b, dtype=float)))
+
+
+def _occupation_label(substance: Any, n_levels: int | None) -> str:
+    if type(substance).__name__ == "HarmonicOscillator" or n_levels is None:
+        return r"mean occupation $\langle n\rangle$"
+    if n_levels == 2:
+        return r"excited-state population $p_e$"
+    return r"mean level index $\langle n\rangle=\sum_i i\,p_i$"
+
+
+def cycle_diagram(source: Any, y: str = "energy", *, ax: Any = None, annotate: bool = True,
+                  points_per_stroke: int = 41, backend: str = "auto", cmap: str = "viridis") -> Any:
+    """The cycle diagram (the paper's Fig. 1): the control against the mean energy or occupation.
+
+    Each stroke is drawn along its real path (the periodic state inside the stroke, from
+    :func:`thermocycles.core.trajectory.stroke_paths`) and labelled with its name and kind; the
+    corners are marked, arrows show the direction of travel, and the heat absorbed by the
+    substance (``Q``) and the work done on it (``W``) on each stroke are written next to it (the
+    package's signs). An array-valued cycle draws a family of loops, one per element, coloured by the
+    parameter that varies (a colour bar names it).
+
+    Parameters
+    ----------
+    source : Cycle or Performance
+        A cycle (its strokes' paths are resolved), or a performance record (it does not know its
+        cycle: only the corners, joined by dashed straight lines).
+    y : {"energy", "occupation"}
+        The mean energy ``Tr(H rho)``, or the occupation: the excited-state population of two levels,
+        the mean level index ``sum_i i p_i`` of N levels, the mean occupation of an oscillator.
+    ax : matplotlib Axes, optional
+        Where to draw (a new figure if None).
+    annotate : bool
+        Write heat and work per stroke (a single cycle only; a family would be unreadable).
+    points_per_stroke : int
+        Points along each stroke's path.
+    backend : {"auto", "populations", "density_matrix"}
+        The state space of the paths.
+    cmap : str
+        Colour map of a family.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import thermocycles as tc
+    >>> fridge = tc.quantum_otto_refrigerator(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0,
+    ...     w_b=3.0, tau_c=1.0, tau_h=1.0, tau_ch=0.1, tau_hc=0.1)
+    >>> ax = cycle_diagram(fridge, y="occupation")
+    >>> ax.get_ylabel(), len(ax.get_lines())
+    ('excited-state population $p_e$', 5)
+    """
+    from .core.performance import Performance  # noqa: PLC0415
+    from .core.trajectory import stroke_paths  # noqa: PLC0415
+    from .units import ENERGY  # noqa: PLC0415
+
+    if y not in _Y_CHOICES:
+        raise ParameterError(f"cycle_diagram: y must be one of {_Y_CHOICES}; got {y!r}")
+    if isinstance(source, Performance):
+        perf = source.natural()
+        records = perf.natural_strokes()
+        if not records:
+            raise ParameterError("cycle_diagram: the performance record has no strokes")
+        mean_occupation = perf.backend == "mean_occupation"
+        paths = _corner_paths(records, mean_occupation)
+        n_levels = None if mean_occupation else int(np.shape(records[0].populations_start)[-1])
+        substance, has_units, control_kind, family = None, source.has_units, perf._control_kind, None
+        control_example = None
+        note = "corners only (a performance record does not know its cycle)"
+    elif hasattr(source, "model") and hasattr(source, "strokes"):
+        model = source.model
+        paths = stroke_paths(model, backend=backend, points=points_per_stroke)
+        substance, n_levels = model.substance, model.substance.n_levels
+        has_units, control_kind = model.has_units, model.substance.control_kind
+        control_name = model.parameter(0, model.strokes[0].control_fields[0])
+        control_example = np.ravel(np.asarray(model.specs[control_name].value, dtype=object))[0] if has_units \
+            else None
+        varying = [n for n in model.names if np.size(model.defaults[n]) > 1]
+        family = varying[0] if len(varying) == 1 else None
+        family_spec = model.specs[family] if family is not None else None
+        note = f"{type(substance).__name__}"
+        try:
+            note += f", {source.performance().mode}" if size_of(model) == 1 else ""
+        except ThermocyclesError:  # the title only
+            pass
+    else:
+        raise ParameterError(f"cycle_diagram: source must be a Cycle or a Performance; got {type(source).__name__}")
+    ax = _new_axes(ax, (7.5, 5.2))
+    controls = np.concatenate([np.ravel(p.control) for p in paths])
+    x_factor, x_unit = (_display_unit(control_kind, controls, control_example) if has_units else (1.0, ""))
+    energies = np.concatenate([np.ravel(p.energy) for p in paths])
+    e_factor, e_unit = _display_unit(ENERGY, energies) if has_units else (1.0, "")
+    if y == "energy":
+        y_of = [p.energy * e_factor for p in paths]
+        y_label = r"mean energy $\mathrm{Tr}(H\rho)$" + (f" [{e_unit}]" if e_unit else "")
+    else:
+        y_of = [p.occupation for p in paths]
+        y_label = _occupation_label(substance, n_levels)
+    x_of = [p.control * x_factor for p in paths]
+    control_label = "control" if control_kind is not ENERGY else r"control (frequency $\omega$)"
+    ax.set_xlabel(control_label + (f" [{x_unit}]" if x_unit else ""))
+    ax.set_ylabel(y_label)
+    batch = np.shape(paths[0].control)[1:]
+    size = int(np.prod(batch)) if batch else 1
+    if size == 1:
+        _draw_single(ax, paths, x_of, y_of, annotate, e_factor, e_unit)
+    else:
+        _draw_family(ax, paths, x_of, y_of, batch, family, family_spec if family else None, cmap)
+    ax.grid(True, alpha=0.3)
+    title = f"Cycle diagram: {note}"
+    ax.set_title(title, fontsize="medium")
+    return ax
+
+
+def size_of(model: Any) -> int:
+    """Number of cycles an array-valued model holds."""
+    return int(np.prod(np.broadcast_shapes(*(np.shape(v) for v in model.defaults.values()))))
+
+
+def _draw_single(ax: Any, paths: Sequence[Any], x_of: Sequence[np.ndarray], y_of: Sequence[np.ndarray],
+                 annotate: bool, e_factor: float, e_unit: str) -> None:
+    colours = [f"C{k % 10}" for k in range(len(paths))]
+    xs = [np.ravel(x) for x in x_of]
+    ys = [np.ravel(v) for v in y_of]
+    all_x, all_y = np.concatenate(xs), np.concatenate(ys)
+    cx, cy = float(np.mean(all_x)), float(np.mean(all_y))
+    span_x = float(np.ptp(all_x)) or 1.0
+    span_y = float(np.ptp(all_y)) or 1.0
+    n = len(paths)
+    for k, (p, x, v, colour) in enumerate(zip(paths, xs, ys, colours)):
+        style = "-" if p.resolved else "--"
+        label = f"{k + 1}\u2192{(k + 1) % n + 1}  {p.name} ({p.kind})" + ("" if p.resolved else ", path not resolved")
+        if annotate:
+            heat = float(np.ravel(p.heat[-1])[0]) * e_factor
+            work = float(np.ravel(p.work[-1])[0]) * e_factor
+            unit = f" {e_unit}" if e_unit else ""
+            label += f"\n      Q = {_fmt(heat)}{unit}, W = {_fmt(work)}{unit}"
+        ax.plot(x, v, style, color=colour, lw=2, label=label)
+        ax.plot([x[0]], [v[0]], "o", color="black", ms=6, zorder=5)
+        dx, dy = (x[0] - cx) / span_x, (v[0] - cy) / span_y
+        norm = float(np.hypot(dx, dy)) or 1.0
+        ax.annotate(str(k + 1), (x[0], v[0]), textcoords="offset points", xytext=(9 * dx / norm, 9 * dy / norm),
+                    ha="center", va="center", fontsize="small", fontweight="bold")
+        # the arrow: at the middle of the path (of the segment, for a path known by its corners only)
+        if len(x) == 2:
+            tail = (0.45 * x[1] + 0.55 * x[0], 0.45 * v[1] + 0.55 * v[0])
+            head = (0.55 * x[1] + 0.45 * x[0], 0.55 * v[1] + 0.45 * v[0])
+        else:
+            i = len(x) // 2
+            tail, head = (x[i - 1], v[i - 1]), (x[i], v[i])
+        if (head[0] - tail[0]) ** 2 / span_x ** 2 + (head[1] - tail[1]) ** 2 / span_y ** 2 > 0:
+            ax.annotate("", xy=head, xytext=tail,
+                        arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.5, mutation_scale=16))
+    ax.margins(0.08, 0.1)
+    title = "heat Q absorbed by the substance,\nwork W done on it" if annotate else None
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small", title=title,
+              title_fontsize="small", frameon=False)
+
+
+def _draw_family(ax: Any, paths: Sequence[Any], x_of: Sequence[np.ndarray], y_of: Sequence[np.ndarray],
+                 batch: tuple[int, ...], family: str | None, spec: Any, cmap: str) -> None:
+    from matplotlib import colormaps  # noqa: PLC0415
+    from matplotlib.cm import ScalarMappable  # noqa: PLC0415
+    from matplotlib.colors import Normalize  # noqa: PLC0415
+
+    size = int(np.prod(batch))
+    xs = [np.asarray(x).reshape(len(x), size) for x in x_of]
+    ys = [np.asarray(v).reshape(len(v), size) for v in y_of]
+    colours = colormaps[cmap]
+    if family is not None:
+        raw = spec.value
+        magnitude = getattr(raw, "magnitude", raw)
+        values = np.broadcast_to(np.asarray(magnitude, dtype=float), batch).ravel()
+        unit = f" [{raw.units:~P}]" if hasattr(raw, "units") else ""
+        norm = Normalize(float(values.min()), float(values.max()))
+        scale_label = f"{family}{unit}"
+    else:
+        values = np.arange(size, dtype=float)
+        norm = Normalize(0.0, max(size - 1, 1))
+        scale_label = "element of the array-valued cycle"
+    for e in range(size):
+        colour = colours(norm(values[e]))
+        for p, x, v in zip(paths, xs, ys):
+            ax.plot(x[:, e], v[:, e], "-" if p.resolved else "--", color=colour, lw=1.5)
+            ax.plot([x[0, e]], [v[0, e]], "o", color=colour, mec="black", mew=0.5, ms=4, zorder=5)
+            i = len(x) // 2
+            if len(x) > 2 and (x[i, e] != x[i - 1, e] or v[i, e] != v[i - 1, e]):
+                ax.annotate("", xy=(x[i, e], v[i, e]), xytext=(x[i - 1, e], v[i - 1, e]),
+                            arrowprops=dict(arrowstyle="-|>", color=colour, lw=1.2, mutation_scale=12))
+    last = size - 1
+    for p, x, v in zip(paths, xs, ys):  # name the strokes once, on the last loop
+        i = len(x) // 2
+        ax.annotate(f"{p.name} ({p.kind})", (x[i, last], v[i, last]), textcoords="offset points", xytext=(6, 6),
+                    fontsize="small", bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.7))
+    mappable = ScalarMappable(norm=norm, cmap=colours)
+    ax.figure.colorbar(mappable, ax=ax, label=scale_label)
+    ax.margins(0.1, 0.12)

@@ -332,7 +332,28 @@ def stroke_paths(model: Any, values: Mapping[str, Any] | None = None, *, backend
             control = end if f == 1.0 else (start if ctx.control is None else ctx.control)
             states.append((x0 + matvec(m.deviation, x0), control, m))
         paths.append(_path(model, chosen, values, substance_values, stroke, fractions, states, x0))
-    return paths
+    return _broadcast(paths)
+
+
+def _broadcast(paths: list[StrokePath]) -> list[StrokePath]:
+    """Every path's entries over the cycle's full batch shape (a stroke whose values are scalars
+    in an array-valued cycle gets the batch of the others)."""
+    batch = np.broadcast_shapes(*(np.shape(x)[1:] for p in paths for x in (p.control, p.energy, p.work, p.heat,
+                                                                            p.occupation, p.coherence)))
+    out = []
+    for p in paths:
+        f = (len(p.fractions),)
+
+        def full(x: np.ndarray, trailing: int = 0) -> np.ndarray:
+            inner = x.ndim - 1 - trailing  # batch axes x has
+            x = x.reshape(f + (1,) * (len(batch) - inner) + x.shape[1:])
+            return np.broadcast_to(x, f + batch + x.shape[x.ndim - trailing:])
+
+        out.append(attrs.evolve(
+            p, **{name: full(np.asarray(getattr(p, name))) for name in
+                  ("control", "occupation", "energy", "heat", "work", "coherence")},
+            populations=full(p.populations, 1), state=full(p.state, 2)))
+    return out
 
 
 def _path(model: Any, chosen: Any, values: Mapping[str, Any], substance_values: Mapping[str, Any], stroke: Any,
@@ -396,7 +417,7 @@ def _mean_occupation_paths(model: Any, values: Mapping[str, Any], fractions: np.
                                 control=control, populations=np.zeros(n.shape + (0,)), occupation=n,
                                 energy=energy, heat=heat, work=work, state=np.zeros(n.shape + (0, 0), dtype=complex),
                                 coherence=np.zeros(n.shape)))
-    return paths
+    return _broadcast(paths)
 
 
 __all__ = ["StrokePath", "TruncatedContext", "stroke_paths", "call_fractions", "DEFAULT_POINTS"]
