@@ -33,6 +33,7 @@ from scipy.stats import qmc
 from ..core.finite_differences import Stencil, richardson
 from ..core.performance import Performance
 from ..errors import AnalysisError, CycleError, DimensionError, ParameterError
+from ..progress import ProgressBar, wanted
 from ..spec.cycle import Cycle
 from ..spec.values import NONNEGATIVE, POSITIVE, check_finite
 from ..units import DIMENSIONLESS, is_quantity, to_natural
@@ -192,6 +193,9 @@ class Optimizer:
     cycle : Cycle, optional
         If given, the variable names and bounds are checked against it now, and ``run()`` needs
         no argument.
+    progress : bool or None
+        A progress bar over the multistart method's local runs (None: in a terminal, after half a
+        second; False: never; see :mod:`thermocycles.progress`). It does not change the result.
 
     Examples
     --------
@@ -217,6 +221,7 @@ class Optimizer:
     seed: int = 0
     options: dict[str, Any] = attrs.field(factory=dict, converter=dict)
     cycle: Cycle | None = attrs.field(default=None, eq=False, repr=False)
+    progress: bool | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if self.sense not in (None, "max", "min"):
@@ -238,6 +243,7 @@ class Optimizer:
             raise ParameterError("Optimizer.n_starts and Optimizer.n_local must be positive integers")
         if not (0 < self.tol < 1):
             raise ParameterError(f"Optimizer.tol must be in (0, 1); got {self.tol!r}")
+        wanted(self.progress, "Optimizer.progress")  # True, False or None
         if self.cycle is not None:
             self._problem(self.cycle)
 
@@ -358,7 +364,11 @@ class Optimizer:
                 f"bounds and constraints ({', '.join(c.description for c in problem.constraints) or 'none'})"
             )
         method = "SLSQP" if problem.constraints else "L-BFGS-B"
-        runs = [(z0, *self._local(problem, z0, method)) for z0 in candidates]
+        runs = []
+        with ProgressBar(len(candidates), "multistart", progress=self.progress, unit="start") as bar:
+            for z0 in candidates:
+                runs.append((z0, *self._local(problem, z0, method)))
+                bar.update(1)
         z, ok, message = problem.best_of([(z, ok, m) for _, z, ok, m in runs])
         message = f"{method} from the best of {len(points)} Sobol points: {message}"
         if ok:
