@@ -354,3 +354,198 @@ def _draw_family(ax: Any, paths: Sequence[Any], x_of: Sequence[np.ndarray], y_of
     mappable = ScalarMappable(norm=norm, cmap=colours)
     ax.figure.colorbar(mappable, ax=ax, label=scale_label)
     ax.margins(0.1, 0.12)
+
+
+# -- sweeps -----------------------------------------------------------------------------------------
+
+_SWEEP_KINDS = ("auto", "line", "lines", "map")
+
+
+def plot_sweep(ds: Any, variable: str, ax: Any = None, *, kind: str = "auto", x: str | None = None,
+               log: bool | None = None, cmap: str = "viridis") -> Any:
+    """A data variable of a sweep (:func:`thermocycles.sweeps.sweep`'s ``xarray.Dataset``) against its
+    swept parameters.
+
+    One dimension: a line. Two: a map (``pcolormesh`` with a labelled colour bar), or with
+    ``kind="lines"`` one line per value of the second dimension. Axes are labelled
+    ``long_name [units]`` from the attrs; an axis whose coordinate spans two decades or more is
+    logarithmic. NaN (e.g. ``chi`` where the cycle does not cool) is left blank.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+    variable : str
+        The data variable to draw.
+    ax : matplotlib Axes, optional
+    kind : {"auto", "line", "lines", "map"}
+    x : str, optional
+        The dimension on the horizontal axis (default: the first).
+    log : bool, optional
+        Force logarithmic (True) or linear (False) coordinate axes; by default from the span.
+    cmap : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With ``ax.thermocycles_dims`` the dimensions on its horizontal and vertical axes (for
+        :func:`mark_optimum`).
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ds = xr.Dataset({"chi": (("w_b", "tau_c"), np.ones((3, 4)), {"long_name": "chi", "units": "1"})},
+    ...                 coords={"w_b": [2.0, 3.0, 4.0], "tau_c": [0.01, 0.1, 1.0, 10.0]})
+    >>> ax = plot_sweep(ds, "chi")
+    >>> ax.get_xlabel(), ax.get_yscale()
+    ('w_b', 'log')
+    """
+    if kind not in _SWEEP_KINDS:
+        raise ParameterError(f"plot_sweep: kind must be one of {_SWEEP_KINDS}; got {kind!r}")
+    if variable not in getattr(ds, "data_vars", {}):
+        names = ", ".join(map(str, getattr(ds, "data_vars", {}))) or "none"
+        raise ParameterError(f"plot_sweep: the dataset has no data variable {variable!r}; it has: {names}")
+    da = ds[variable]
+    dims = list(da.dims)
+    if not 1 <= len(dims) <= 2:
+        raise ParameterError(f"plot_sweep: {variable!r} has {len(dims)} dimensions {tuple(dims)}; plot one or two "
+                             f"(select the others first, e.g. ds.isel({dims[-1] if dims else 'dim'}=0))")
+    if x is not None:
+        if x not in dims:
+            raise ParameterError(f"plot_sweep: x must be one of the dimensions {tuple(dims)}; got {x!r}")
+        dims.remove(x)
+        dims.insert(0, x)
+    if not np.issubdtype(da.dtype, np.number):
+        raise ParameterError(f"plot_sweep: {variable!r} holds {da.dtype} values, not numbers (e.g. 'mode'); "
+                             f"plot a numeric figure")
+    if kind == "auto":
+        kind = "line" if len(dims) == 1 else "map"
+    if kind == "map" and len(dims) != 2:
+        raise ParameterError(f"plot_sweep: a map needs two dimensions; {variable!r} has {tuple(dims)}")
+    ax = _new_axes(ax, (6.4, 4.8))
+    xs = np.asarray(ds[dims[0]].values, dtype=float)
+    x_log = _spans_decades(xs) if log is None else log
+    v_label = _label(variable, da.attrs)
+    ax.set_xlabel(_label(dims[0], ds[dims[0]].attrs))
+    if kind == "map":
+        ys = np.asarray(ds[dims[1]].values, dtype=float)
+        y_log = _spans_decades(ys) if log is None else log
+        values = np.asarray(da.transpose(dims[1], dims[0]).values, dtype=float)
+        mesh = ax.pcolormesh(_edges(xs, x_log), _edges(ys, y_log), np.ma.masked_invalid(values), cmap=cmap,
+                             shading="flat")
+        ax.figure.colorbar(mesh, ax=ax, label=v_label)
+        ax.set_ylabel(_label(dims[1], ds[dims[1]].attrs))
+        ax.set_yscale("log" if y_log else "linear")
+        ax.thermocycles_dims = (dims[0], dims[1])
+    else:
+        if len(dims) == 1:
+            ax.plot(xs, np.asarray(da.values, dtype=float), "-", lw=2, label=v_label)
+        else:
+            other = dims[1]
+            o_attrs = ds[other].attrs
+            unit = str(o_attrs.get("units", "")).strip()
+            unit = "" if unit in ("", "1") or unit.startswith("natural") else f" {unit}"
+            for value in ds[other].values:
+                line = np.asarray(da.sel({other: value}).values, dtype=float)
+                ax.plot(xs, line, "-", lw=1.5, label=f"{other} = {float(value):.3g}{unit}")
+            ax.legend(fontsize="small", loc="best")
+        ax.set_ylabel(v_label)
+        ax.grid(True, alpha=0.3)
+        ax.thermocycles_dims = (dims[0], None)
+    ax.set_xscale("log" if x_log else "linear")
+    return ax
+
+
+def mark_optimum(ax: Any, result: Any, *, x: str | None = None, y: str | None = None, label: str | None = None,
+                 color: str = "white") -> Any:
+    """Mark an optimum on a sweep plot made by :func:`plot_sweep`.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        From :func:`plot_sweep` (its ``thermocycles_dims`` say which parameters the axes show).
+    result : OptimizationResult or xarray.Dataset
+        An optimiser's result: a star at its optimal variables (on a map; on a line plot at the
+        optimal variable and the optimum). Or the Dataset of a sweep with an Optimizer as analysis:
+        the per-point optimal variable ``x_<name>`` of the parameter on the other axis, drawn as a
+        line against the swept parameter (on a line plot: the optimum against the swept parameter).
+    x, y : str, optional
+        The parameters on the horizontal and vertical axes (default: from the plot).
+    label : str, optional
+        Legend entry.
+    color : str
+        Face colour of the star (or colour of the line).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import numpy as np, xarray as xr
+    >>> ds = xr.Dataset({"f": (("a", "b"), np.arange(6.0).reshape(2, 3))},
+    ...                 coords={"a": [0.0, 1.0], "b": [0.0, 1.0, 2.0]})
+    >>> ax = mark_optimum(plot_sweep(ds, "f"), xr.Dataset({"x_b": ("a", [1.0, 1.5])}, coords={"a": [0.0, 1.0]}))
+    >>> len(ax.get_lines())
+    1
+    """
+    dims = getattr(ax, "thermocycles_dims", (None, None))
+    x = x or dims[0]
+    y = y if y is not None else dims[1]
+    if x is None:
+        raise ParameterError("mark_optimum: say which parameter the horizontal axis shows (x=...): the axes were "
+                             "not made by plot_sweep")
+    if hasattr(result, "data_vars"):
+        return _mark_sweep_optimum(ax, result, x, y, label, color)
+    variables = getattr(result, "x_natural", None) or getattr(result, "x", None)
+    if not isinstance(variables, Mapping):
+        raise ParameterError(f"mark_optimum: result must be an OptimizationResult or an xarray Dataset; got "
+                             f"{type(result).__name__}")
+    values = {k: float(getattr(v, "magnitude", v)) for k, v in result.x.items()}
+    fun = getattr(result, "fun", None)
+    fun_value = float(getattr(fun, "magnitude", fun)) if fun is not None else float("nan")
+    objective = getattr(result, "objective", "optimum")
+    text = label or f"optimum: {objective} = {fun_value:.4g}"
+    if y is None:  # a line plot: the optimum against the optimal variable
+        if x not in values:
+            raise ParameterError(f"mark_optimum: the result's variables {tuple(values)} do not include {x!r}, "
+                                 f"the parameter on the horizontal axis")
+        ax.plot([values[x]], [fun_value], marker="*", ms=16, color=color, mec="black", ls="none", label=text,
+                zorder=6)
+    else:
+        missing = [v for v in (x, y) if v not in values]
+        if missing:
+            raise ParameterError(f"mark_optimum: the result's variables {tuple(values)} do not include "
+                                 f"{missing}, the parameters on the axes ({x!r}, {y!r})")
+        ax.plot([values[x]], [values[y]], marker="*", ms=18, color=color, mec="black", ls="none", label=text,
+                zorder=6)
+    ax.legend(fontsize="small", loc="best")
+    return ax
+
+
+def _mark_sweep_optimum(ax: Any, ds: Any, x: str, y: str | None, label: str | None, color: str) -> Any:
+    dims = list(ds.dims)
+    if len(dims) != 1:
+        raise ParameterError(f"mark_optimum: an Optimizer sweep to draw as a line has one swept dimension; this "
+                             f"dataset has {tuple(dims)}")
+    swept = dims[0]
+    s = np.asarray(ds[swept].values, dtype=float)
+    if y is None:  # line plot: the optimum against the swept parameter
+        name = next((n for n in ("optimum", "fun") if n in ds.data_vars), None)
+        if name is None or swept != x:
+            raise ParameterError(f"mark_optimum: on a line plot of {x!r} the dataset needs the swept dimension "
+                                 f"{x!r} and a variable 'optimum'; it has {tuple(ds.data_vars)} over {swept!r}")
+        ax.plot(s, np.asarray(ds[name].values, dtype=float), "--", color="black", lw=1.5,
+                label=label or "optimum", zorder=6)
+    else:
+        if swept == x and f"x_{y}" in ds.data_vars:
+            xs, ys = s, np.asarray(ds[f"x_{y}"].values, dtype=float)
+            text = label or f"optimal {y} at each {x}"
+        elif swept == y and f"x_{x}" in ds.data_vars:
+            xs, ys = np.asarray(ds[f"x_{x}"].values, dtype=float), s
+            text = label or f"optimal {x} at each {y}"
+        else:
+            raise ParameterError(f"mark_optimum: the dataset sweeps {swept!r} with variables {tuple(ds.data_vars)}; "
+                                 f"on a map of ({x!r}, {y!r}) it needs 'x_{y}' over {x!r} or 'x_{x}' over {y!r}")
+        ax.plot(xs, ys, "-", color=color, lw=2.5, marker="*", ms=9, mec="black", label=text, zorder=6)
+    ax.legend(fontsize="small", loc="best")
+    return ax
