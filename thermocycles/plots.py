@@ -206,8 +206,8 @@ def cycle_diagram(source: Any, y: str = "energy", *, ax: Any = None, annotate: b
     >>> fridge = tc.quantum_otto_refrigerator(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0,
     ...     w_b=3.0, tau_c=1.0, tau_h=1.0, tau_ch=0.1, tau_hc=0.1)
     >>> ax = cycle_diagram(fridge, y="occupation")
-    >>> ax.get_ylabel(), len(ax.get_lines())
-    ('excited-state population $p_e$', 5)
+    >>> ax.get_ylabel(), len(ax.get_lines())  # four strokes and four corners
+    ('excited-state population $p_e$', 8)
     """
     from .core.performance import Performance  # noqa: PLC0415
     from .core.trajectory import stroke_paths  # noqa: PLC0415

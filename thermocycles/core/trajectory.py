@@ -349,10 +349,9 @@ def _broadcast(paths: list[StrokePath]) -> list[StrokePath]:
             x = x.reshape(f + (1,) * (len(batch) - inner) + x.shape[1:])
             return np.broadcast_to(x, f + batch + x.shape[x.ndim - trailing:])
 
-        out.append(attrs.evolve(
-            p, **{name: full(np.asarray(getattr(p, name))) for name in
-                  ("control", "occupation", "energy", "heat", "work", "coherence")},
-            populations=full(p.populations, 1), state=full(p.state, 2)))
+        changes: dict[str, Any] = {name: full(np.asarray(getattr(p, name))) for name in
+                                   ("control", "occupation", "energy", "heat", "work", "coherence")}
+        out.append(attrs.evolve(p, populations=full(p.populations, 1), state=full(p.state, 2), **changes))
     return out
 
 
