@@ -24,3 +24,8 @@ class CycleError(ThermocyclesError, ValueError):
 
 class AnalysisError(ThermocyclesError, ValueError):
     """A plugin (optimiser, irreversible analysis) cannot be applied to the given cycle."""
+
+
+class FileFormatError(ThermocyclesError, ValueError):
+    """A cycle file (TOML or JSON) cannot be read or written; the message names the place in the file
+    (e.g. ``fridge.toml: strokes[1].duration: ...``)."""
