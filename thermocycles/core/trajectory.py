@@ -344,7 +344,7 @@ def _broadcast(paths: list[StrokePath]) -> list[StrokePath]:
     for p in paths:
         f = (len(p.fractions),)
 
-        def full(x: np.ndarray, trailing: int = 0) -> np.ndarray:
+        def full(x: np.ndarray, trailing: int = 0, f: tuple[int, ...] = f) -> np.ndarray:
             inner = x.ndim - 1 - trailing  # batch axes x has
             x = x.reshape(f + (1,) * (len(batch) - inner) + x.shape[1:])
             return np.broadcast_to(x, f + batch + x.shape[x.ndim - trailing:])
