@@ -29,19 +29,44 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any, Callable
+import sys
+from typing import TYPE_CHECKING, Any, Callable
 
 import attrs
 import numpy as np
-import pint
 
 from .errors import DimensionError
 
-#: The package's unit registry: pint's application registry, so that quantities unpickled in
-#: another process (a worker of a process pool or a Dask cluster) belong to the same registry.
-#: Build quantities with ``thermocycles.Q_`` (or ``ureg.Quantity``, or ``pint.Quantity``).
-ureg: pint.UnitRegistry = pint.get_application_registry().get()
-Q_ = ureg.Quantity
+if TYPE_CHECKING:
+    import pint
+
+    #: The package's unit registry: pint's application registry, so that quantities unpickled in
+    #: another process (a worker of a process pool or a Dask cluster) belong to the same registry.
+    #: Build quantities with ``thermocycles.Q_`` (or ``ureg.Quantity``, or ``pint.Quantity``).
+    ureg: pint.UnitRegistry
+    #: ``ureg.Quantity``
+    Q_: type[pint.Quantity]
+
+
+@functools.cache
+def _registry() -> pint.UnitRegistry:
+    """The one registry, ``ureg``: built (pint imported) on first use, so that a program working in
+    natural units never pays for it (pint and its registry take ~0.4 s to load)."""
+    import pint  # noqa: PLC0415 (slow to import; see above)
+
+    return pint.get_application_registry().get()
+
+
+def __getattr__(name: str) -> Any:
+    """``ureg`` and ``Q_`` on first use (PEP 562); the same objects every time."""
+    if name == "ureg":
+        value: Any = _registry()
+    elif name == "Q_":
+        value = _registry().Quantity
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 #: Natural energy unit in joule: k_B * 1 K (exact in SI).
 ENERGY_UNIT_J = 1.380649e-23
@@ -59,7 +84,7 @@ _ANGLE_UNITS = {"radian", "degree", "turn", "revolution", "cycle", "arcminute", 
 def _unit_names(q: pint.Quantity) -> set[str]:
     names = set()
     for name in q._units:
-        for _prefix, unit, _suffix in ureg.parse_unit_name(name):
+        for _prefix, unit, _suffix in _registry().parse_unit_name(name):
             names.add(unit)
     return names
 
@@ -70,7 +95,7 @@ _DIMENSIONS: dict[str, Any] = {}
 def _is(q: pint.Quantity, dimension: str) -> bool:
     dim = _DIMENSIONS.get(dimension)
     if dim is None:
-        dim = _DIMENSIONS[dimension] = ureg.get_dimensionality(dimension)
+        dim = _DIMENSIONS[dimension] = _registry().get_dimensionality(dimension)
     return q.dimensionality == dim
 
 
@@ -100,7 +125,7 @@ class Kind:
     def to_natural(self, q: pint.Quantity) -> Any:
         """Magnitude of ``q`` in natural units, or None if its dimension does not fit this kind."""
         if self._parse is None:  # a result kind: accept its own unit's dimension
-            if q.dimensionality != Q_(1.0, self.unit).dimensionality:
+            if q.dimensionality != _registry().Quantity(1.0, self.unit).dimensionality:
                 return None
             return q.m_as(self.unit) / self.scale
         return self._parse(q)
@@ -113,11 +138,11 @@ class Kind:
         """
         if not is_quantity(example) or not example._ok_for_muldiv():
             return self.wrap(natural)
-        return Q_(natural / _factor(self, example.units), example.units)
+        return _registry().Quantity(natural / _factor(self, example.units), example.units)
 
     def wrap(self, natural: Any) -> pint.Quantity:
         """A natural-unit value as a quantity in :attr:`unit`."""
-        return Q_(natural * self.scale, self.unit)
+        return _registry().Quantity(natural * self.scale, self.unit)
 
 
 def _temperature(q):
@@ -201,18 +226,23 @@ ENERGY_POWER = Kind("energy times power", "energy times power", "J*W",
 def _factor(kind: Kind, units: Any) -> float | None:
     """Natural value of one ``units`` of ``kind`` (conversions to natural units are linear), or
     None if the dimension does not fit. Cached: pint conversions cost ~10 us each."""
-    natural = kind.to_natural(Q_(1.0, units))
+    natural = kind.to_natural(_registry().Quantity(1.0, units))
     return None if natural is None else float(natural)
 
 
 def is_quantity(value: Any) -> bool:
-    """True if ``value`` is a pint quantity (of any registry)."""
-    return isinstance(value, pint.Quantity)
+    """True if ``value`` is a pint quantity (of any registry).
+
+    No value can be one before pint is imported, so a program in natural units never imports it.
+    """
+    pint = sys.modules.get("pint")
+    return pint is not None and isinstance(value, pint.Quantity)
 
 
 def check_registry(value: pint.Quantity, where: str) -> None:
     """Raise if ``value`` was built with another registry than :data:`ureg`."""
-    if getattr(value, "_REGISTRY", ureg) is not ureg:
+    registry = _registry()
+    if getattr(value, "_REGISTRY", registry) is not registry:
         raise DimensionError(
             f"{where} was built with another pint UnitRegistry; build quantities with "
             f"thermocycles.Q_ (or thermocycles.ureg) so that units can be compared"
