@@ -82,28 +82,12 @@ def fig2_data(eps_c: Any = None) -> Fig2Data:
 
 
 def plot_fig2(data: Fig2Data, path: str | Path) -> Path:
-    """Write Fig. 2 as a PNG: eps*, eps_CA and eps_plus against eps_C, and eps*/eps_CA - 1.
+    """Write Fig. 2 as a PNG and return its path: a thin alias of
+    :func:`thermocycles.plots.plot_fig2`, where all plotting lives (it returns the Figure).
 
     Needs matplotlib (``pip install "thermocycles[plot]"``).
     """
-    try:
-        from matplotlib.figure import Figure  # noqa: PLC0415 (an optional dependency)
-    except ImportError as exc:  # pragma: no cover - exercised by the CLI test with matplotlib hidden
-        raise ImportError("plotting needs matplotlib: pip install \"thermocycles[plot]\"") from exc
-    fig = Figure(figsize=(6.4, 6.4), layout="constrained")
-    top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-    top.plot(data.eps_c, data.eps_star, "k-", lw=2, label=r"$\varepsilon^*$ (max $\chi$, this model)")
-    top.plot(data.eps_c, data.eps_ca, "r--", lw=1.5, label=r"$\varepsilon_{CA}=\sqrt{1+\varepsilon_C}-1$")
-    top.plot(data.eps_c, data.eps_plus, "b:", lw=2,
-             label=r"$\varepsilon_+=(\sqrt{9+8\varepsilon_C}-3)/2$")
-    top.set_ylabel(r"COP at maximum $\chi$")
-    top.set_xlim(0, float(data.eps_c.max()))
-    top.set_ylim(bottom=0)
-    top.legend(loc="upper left")
-    top.set_title("Two-level quantum Otto refrigerator (Fig. 2)")
-    bottom.plot(data.eps_c, 100 * data.deviation_from_ca, "k-")
-    bottom.set_xlabel(r"Carnot COP $\varepsilon_C = T_c/(T_h - T_c)$")
-    bottom.set_ylabel(r"$\varepsilon^*/\varepsilon_{CA}-1$ (%)")
-    path = Path(path)
-    fig.savefig(path, dpi=120)
-    return path
+    from .plots import plot_fig2 as draw  # noqa: PLC0415 (plots imports matplotlib lazily; no module-level edge)
+
+    draw(data, path)
+    return Path(path)

@@ -32,7 +32,8 @@ def _figure_class() -> Any:
 
 
 def plot_fig2(data: Fig2Data, path: str | Path | None = None) -> Figure:
-    """Fig. 2: the COP at maximum chi against the Carnot COP, and its deviation from eps_CA.
+    """Fig. 2: the COP at maximum chi (chi = COP x cooling rate) against the Carnot COP, with the
+    Curzon-Ahlborn COP and eps_plus, and below the deviation eps*/eps_CA - 1 in percent.
 
     Parameters
     ----------
@@ -46,18 +47,23 @@ def plot_fig2(data: Fig2Data, path: str | Path | None = None) -> Figure:
     matplotlib.figure.Figure
     """
     Figure = _figure_class()
-    fig = Figure(figsize=(6.4, 6.4), layout="constrained")
+    fig = Figure(figsize=(6.4, 6.6), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-    top.plot(data.eps_c, data.eps_star, "k-", lw=2, label=r"$\varepsilon^*$ (max $\chi$, this model)")
+    top.plot(data.eps_c, data.eps_star, "k-", lw=2,
+             label=r"$\varepsilon^*$: COP at maximum $\chi$ (this model)")
     top.plot(data.eps_c, data.eps_ca, "r--", lw=1.5, label=r"$\varepsilon_{CA}=\sqrt{1+\varepsilon_C}-1$")
     top.plot(data.eps_c, data.eps_plus, "b:", lw=2,
              label=r"$\varepsilon_+=(\sqrt{9+8\varepsilon_C}-3)/2$")
-    top.set_ylabel(r"COP at maximum $\chi$")
-    top.set_xlim(0, float(data.eps_c.max()))
+    top.set_ylabel(r"COP $\varepsilon$ at maximum $\chi$")
+    top.set_xlim(0, float(np.max(data.eps_c)))
     top.set_ylim(bottom=0)
+    top.grid(True, alpha=0.35)
     top.legend(loc="upper left")
-    top.set_title("Two-level quantum Otto refrigerator (Fig. 2)")
+    fig.suptitle("Two-level quantum Otto refrigerator (paper's Fig. 2)\n"
+                 r"COP at maximum $\chi$ = COP $\times$ cooling rate, against the Carnot COP", fontsize="medium")
     bottom.plot(data.eps_c, 100 * data.deviation_from_ca, "k-")
+    bottom.axhline(0.0, color="r", ls="--", lw=1)
+    bottom.grid(True, alpha=0.35)
     bottom.set_xlabel(r"Carnot COP $\varepsilon_C = T_c/(T_h - T_c)$")
     bottom.set_ylabel(r"$\varepsilon^*/\varepsilon_{CA}-1$ (%)")
     if path is not None:
