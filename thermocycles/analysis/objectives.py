@@ -43,7 +43,7 @@ import numpy as np
 from ..core.modes import Mode
 from ..core.performance import Performance
 from ..errors import DimensionError, ParameterError
-from ..units import DIMENSIONLESS, ENTROPY_RATE, POWER, Q_, Kind, is_quantity, to_natural
+from ..units import DIMENSIONLESS, ENTROPY_RATE, POWER, Kind, is_quantity, to_natural
 
 
 @attrs.frozen
@@ -241,6 +241,8 @@ def as_constraint(spec: Any) -> Constraint:
             value: Any = float(text)
         except ValueError:
             try:
+                from ..units import Q_  # noqa: PLC0415 (pint is loaded on first use)
+
                 value = Q_(text)
             except Exception:
                 raise ParameterError(f"constraint {spec!r}: cannot read the value {text!r}") from None

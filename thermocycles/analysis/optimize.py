@@ -28,7 +28,6 @@ from typing import Any, Callable, Mapping
 import attrs
 import numpy as np
 import scipy.optimize
-from scipy.stats import qmc
 
 from ..core.finite_differences import Stencil, richardson
 from ..core.performance import Performance
@@ -491,6 +490,8 @@ class Optimizer:
 @functools.lru_cache(maxsize=64)
 def _sobol(d: int, n: int, seed: int) -> np.ndarray:
     """A scrambled Sobol sample of n points in [0, 1]^d (deterministic; cached, it costs ~0.5 ms)."""
+    from scipy.stats import qmc  # noqa: PLC0415 (scipy.stats takes ~0.8 s to import)
+
     sample = qmc.Sobol(d, scramble=True, seed=seed).random(n)
     sample.flags.writeable = False
     return sample
