@@ -23,7 +23,7 @@ def _as_matrix(value: Any) -> Any:
 
 
 def _matrix_field(expected: str) -> Any:
-    return attrs.field(converter=_as_matrix, eq=attrs.cmp_using(eq=_same_matrix), repr=_repr_matrix,
+    return attrs.field(converter=_as_matrix, eq=matrix_eq, repr=_repr_matrix,
                        metadata={"expected": expected})
 
 
@@ -36,6 +36,10 @@ def _same_matrix(a: Any, b: Any) -> bool:
         except Exception:
             return False
     return bool(np.array_equal(np.asarray(a), np.asarray(b)))
+
+
+#: equality of matrix fields: equal entries (a list equals an array with the same entries)
+matrix_eq = attrs.cmp_using(eq=_same_matrix, require_same_type=False)
 
 
 def _repr_matrix(value: Any) -> str:
@@ -102,7 +106,7 @@ class MatrixSubstance(HamiltonianSubstance):
 
     h0: Any = _matrix_field("an energy matrix")
     h1: Any = _matrix_field("a dimensionless matrix")
-    coupling: Any = attrs.field(default=None, converter=_as_matrix, eq=attrs.cmp_using(eq=_same_matrix),
+    coupling: Any = attrs.field(default=None, converter=_as_matrix, eq=matrix_eq,
                                 repr=_repr_matrix)
     _natural: tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None] = attrs.field(
         init=False, eq=False, repr=False)

@@ -11,7 +11,7 @@ import numpy as np
 from ...errors import ParameterError
 from ..values import frozen_array
 from .base import Substance
-from .matrix import _as_matrix, _read_matrix, _repr_matrix, _same_matrix
+from .matrix import _as_matrix, _read_matrix, _repr_matrix, matrix_eq
 from .structure import as_level_count, check_level_count
 
 #: control values at which a level function is checked when the substance is built
@@ -82,7 +82,7 @@ class NLevel(Substance):
     _function: Callable[[np.ndarray], Any] | None = attrs.field(
         default=None, alias="energies", eq=attrs.cmp_using(eq=lambda a, b: a is b), hash=False)
     _count: int | None = attrs.field(default=None, alias="n_levels", converter=as_level_count, eq=False)
-    coupling: Any = attrs.field(default=None, converter=_as_matrix, eq=attrs.cmp_using(eq=_same_matrix), hash=False)
+    coupling: Any = attrs.field(default=None, converter=_as_matrix, eq=matrix_eq, hash=False)
     _size: int = attrs.field(init=False, eq=False)
     _operator: np.ndarray | None = attrs.field(init=False, eq=False)
 
