@@ -89,8 +89,8 @@ def _display_unit(kind: Any, natural: Any, example: Any = None) -> tuple[float, 
     from .units import ENERGY, is_quantity  # noqa: PLC0415 (pint is loaded only for cycles with units)
 
     if example is not None and is_quantity(example):
-        unit = str(example.units)
-        return float(kind.like(1.0, example).m_as(unit)), unit
+        unit = example.units
+        return float(kind.like(1.0, example).m_as(unit)), f"{unit:~P}"
     base = "eV" if kind is ENERGY else kind.unit
     factor = float(kind.wrap(1.0).m_as(base))
     values = np.abs(np.asarray(natural, dtype=float)) * factor
@@ -238,8 +238,7 @@ def cycle_diagram(source: Any, y: str = "energy", *, ax: Any = None, annotate: b
         substance, n_levels = model.substance, model.substance.n_levels
         has_units, control_kind = model.has_units, model.substance.control_kind
         control_name = model.parameter(0, model.strokes[0].control_fields[0])
-        control_example = np.ravel(np.asarray(model.specs[control_name].value, dtype=object))[0] if has_units \
-            else None
+        control_example = model.specs[control_name].value if has_units else None
         varying = [n for n in model.names if np.size(model.defaults[n]) > 1]
         family = varying[0] if len(varying) == 1 else None
         family_spec = model.specs[family] if family is not None else None
