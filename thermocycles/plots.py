@@ -111,6 +111,8 @@ def _fmt(value: float) -> str:
 def _label(name: str, attrs_: Mapping[str, Any]) -> str:
     """``long_name [units]`` from a DataArray's attrs."""
     text = str(attrs_.get("long_name") or name)
+    if len(text) > 45 and " (" in text:  # e.g. a parameter's long name listing every field that holds it
+        text = text.split(" (")[0]
     units = str(attrs_.get("units", "")).strip()
     if units.startswith("natural"):
         units = "natural units"
