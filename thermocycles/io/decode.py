@@ -279,9 +279,8 @@ class Decoder:
             return self.reservoir(raw, place) if reservoir_field else raw
         if isinstance(raw, (bool, int, float)):
             return raw
-        if isinstance(raw, list):
-            self.check_list(raw, place)
-            return raw
+        if isinstance(raw, list):  # a matrix (MatrixSubstance.h0, NLevel.coupling, ...)
+            return self.real(raw, place)
         if isinstance(raw, dict):
             if "reservoir" in raw:
                 self.keys(raw, place, ("reservoir",), ("reservoir",))
