@@ -1,0 +1,8 @@
+"""``python -m thermocycles``: the ``thermocycles`` command (see :mod:`thermocycles.cli`)."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""The ``thermocycles`` command: evaluate, optimise, sweep and analyse cycle files; the paper's Fig. 2.
+
+One module per command (:mod:`.evaluate`, :mod:`.optimize`, :mod:`.sweep`, :mod:`.onsager`,
+:mod:`.fig2`), each with ``add_parser(subparsers)`` and ``run(args) -> int``. Building the parser
+imports the standard library only, so ``thermocycles --help`` starts at once; a command imports
+what it needs (numpy, scipy, pint, xarray, ...) when it runs.
+
+Tables are for people; ``--json`` prints one JSON object and nothing else on standard output.
+Progress bars and errors go to standard error. A user's mistake (a missing or malformed file, bad
+syntax, an unknown parameter, an unwritable output, a missing optional dependency, Ctrl-C) ends
+with one line ``thermocycles <command>: error: ...`` and an exit code of :data:`EXIT_CODES`; a
+genuine bug keeps its traceback. See docs/cli.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import _common, evaluate, fig2, onsager, optimize, sweep
+from ._common import EXIT_CODES, CommandError
+
+if TYPE_CHECKING:
+    from ..figures import fig2_data as fig2_data
+
+COMMANDS = {"evaluate": evaluate, "optimize": optimize, "sweep": sweep, "onsager": onsager, "fig2": fig2}
+
+_EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4d} {meaning}" for code, meaning in EXIT_CODES) + (
+    "\n\nRun 'thermocycles COMMAND --help' for a command's options; docs/cli.md has example sessions.")
+
+
+class _Version(argparse.Action):
+    """``--version``: reads the installed version only when asked (importlib.metadata is slow)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="print the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: Any, values: Any,
+                 option_string: str | None = None) -> None:
+        from .. import __version__  # noqa: PLC0415
+
+        print(f"thermocycles {__version__}")
+        parser.exit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command (standard library only)."""
+    parser = argparse.ArgumentParser(
+        prog="thermocycles", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Finite-time quantum thermodynamic cycles from the command line: evaluate, optimise,\n"
+                    "sweep and analyse cycle files (TOML or JSON, see thermocycles.io.save), and reproduce\n"
+                    "the paper's Fig. 2.",
+        epilog=_EPILOG)
+    parser.add_argument("--version", action=_Version)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMANDS.values():
+        command = module.add_parser(sub)
+        command.epilog = _EPILOG
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``thermocycles`` command; returns the exit code (see :data:`EXIT_CODES`)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except CommandError as exc:
+        _error(args.command, str(exc))
+        return exc.code
+    except KeyboardInterrupt:
+        _error(args.command, "interrupted")
+        return _common.INTERRUPTED
+    except BrokenPipeError:  # e.g. `thermocycles evaluate f.toml | head -1`: stop quietly
+        import os  # noqa: PLC0415
+
+        try:  # Python flushes stdout at exit: point it at /dev/null so that nothing more is raised
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # pragma: no cover - stdout is no real file
+            pass
+        return _common.OK
+
+
+def _error(command: str, message: str) -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):  # pragma: no cover - a closed or broken stdout
+        pass
+    first = " ".join(message.split("\n")[0].split()) if message else "failed"
+    rest = message.split("\n")[1:]
+    text = first if not rest else first + " " + " ".join(" ".join(rest).split())
+    print(f"thermocycles {command}: error: {text}", file=sys.stderr)
+
+
+def __getattr__(name: str) -> Any:
+    # ``cli.fig2_data`` (the Fig. 2 computation, looked up here at run time so that tests can
+    # replace it)
+    if name == "fig2_data":
+        from ..figures import fig2_data  # noqa: PLC0415
+
+        globals()[name] = fig2_data
+        return fig2_data
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["COMMANDS", "EXIT_CODES", "CommandError", "build_parser", "main"]

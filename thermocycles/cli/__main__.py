@@ -1,0 +1,8 @@
+"""``python -m thermocycles.cli``: the ``thermocycles`` command."""
+
+import sys
+
+from . import main
+
+if __name__ == "__main__":
+    sys.exit(main())
