@@ -71,7 +71,7 @@ def plain(value: Any) -> Any:
 
 
 def _performance(perf: Performance) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": "performance"}
+    out: dict[str, Any] = {"result": "performance"}
     for figure in FIGURES:
         try:
             out[figure] = plain(getattr(perf, figure))
@@ -87,13 +87,13 @@ def _performance(perf: Performance) -> dict[str, Any]:
 
 
 def _stroke(record: StrokeRecord) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": "stroke_record"}
+    out: dict[str, Any] = {"result": "stroke_record"}
     out.update({field.name: plain(getattr(record, field.name)) for field in attrs.fields(StrokeRecord)})
     return out
 
 
 def _attrs_result(result: Any, kind: str, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    out: dict[str, Any] = {"kind": kind}
+    out: dict[str, Any] = {"result": kind}
     for field in attrs.fields(type(result)):
         if field.name.startswith("_") or field.name in skip:
             continue
@@ -112,7 +112,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
     Returns
     -------
     dict
-        With a ``"kind"`` key (``"performance"``, ``"stroke_record"``, ``"optimization"``,
+        With a ``"result"`` key (``"performance"``, ``"stroke_record"``, ``"optimization"``,
         ``"onsager"``, ``"low_dissipation"``; a cycle has ``"format"`` instead).
 
     Examples
