@@ -18,6 +18,9 @@ from .outputs import MODE_WIDTH, check_outputs, default_outputs, evaluate_chunk,
 #: cycles with bigger state spaces take fewer, so that a chunk's arrays stay near 2**20 numbers
 CHUNK_POINTS = 2**16
 _CHUNK_NUMBERS = 2**20
+#: an analysis sweep on an executor aims at this many tasks per worker (fewer, larger tasks pay
+#: less per-task overhead; more balance the load)
+TASKS_PER_WORKER = 8
 _INSTALL = 'sweep needs xarray: pip install "thermocycles[sweep]"'
 
 
@@ -55,7 +58,7 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
     chunk_size : int, optional
         Points per task: per vectorised model call (default :data:`CHUNK_POINTS`, fewer for
         large state spaces), or per analysis task (default one point serially; with an executor,
-        enough points for about 16 tasks per worker, at most 256).
+        enough points for about :data:`TASKS_PER_WORKER` tasks per worker, at most 256).
     points : dict of str to 1-D array, optional
         Instead of ``grid``: scattered points, one value per point for each parameter (equal
         lengths), along one dimension ``point``.
@@ -129,7 +132,7 @@ def _vectorised_sweep(cycle: Cycle, g: Grid, outputs: Sequence[str], executor: A
     with Runner(executor) as runner, progress_bar(g.size, progress, "sweep") as bar:
         def tasks() -> Any:
             for index, values, n in g.chunks(size):
-                yield (cycle, outputs, {**fixed, **values}, method, backend), (index, n)
+                yield ({**fixed, **values}, method, backend), (index, n)
 
         def place(key: Any, result: Mapping[str, Any]) -> None:
             index, n = key
@@ -137,7 +140,7 @@ def _vectorised_sweep(cycle: Cycle, g: Grid, outputs: Sequence[str], executor: A
                 out[name][index] = value
             bar.update(n)
 
-        n_tasks = runner.run(evaluate_chunk, tasks(), place)
+        n_tasks = runner.run(evaluate_chunk, (cycle, outputs), tasks(), place)
     table = figure_table(cycle)
     data = {}
     for name in outputs:
@@ -165,12 +168,12 @@ def _analysis_sweep(cycle: Cycle, g: Grid, analysis: Any, executor: Any, progres
     errors = [""] * n
     failed = 0
     with Runner(executor) as runner, progress_bar(n, progress, f"sweep ({_analyses.analysis_name(analysis)})") as bar:
-        batch = chunk_size or (1 if runner.serial else max(1, min(256, n // (16 * runner.workers))))
+        batch = chunk_size or (1 if runner.serial else max(1, min(256, n // (TASKS_PER_WORKER * runner.workers))))
 
         def tasks() -> Any:
             for s in range(0, n, batch):
                 e = min(s + batch, n)
-                yield (cycle, analysis, [g.point(i) for i in range(s, e)]), s
+                yield ([g.point(i) for i in range(s, e)],), s
 
         def place(start: int, results: Sequence[Any]) -> None:
             nonlocal failed
@@ -191,7 +194,7 @@ def _analysis_sweep(cycle: Cycle, g: Grid, analysis: Any, executor: Any, progres
                     column[i] = value
             bar.update(len(results))
 
-        n_tasks = runner.run(_analyses.run_points, tasks(), place)
+        n_tasks = runner.run(_analyses.run_points, (cycle, analysis), tasks(), place)
     data: dict[str, tuple[np.ndarray, dict[str, str]]] = {}
     for name, column in columns.items():
         array, kind_of_value = _column(column, g.shape)

@@ -20,8 +20,10 @@ from typing import Any, Callable, Iterable, Iterator
 from ..errors import ParameterError
 from ..progress import ProgressBar
 
-#: tasks in flight per worker
+#: tasks in flight per worker (a local pool), and at least this many on a Dask cluster, whose
+#: round trips (a few ms) would otherwise leave workers idle between tasks
 IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_DASK = 32
 
 
 def is_dask_client(executor: Any) -> bool:
@@ -51,9 +53,9 @@ class Runner:
     --------
     >>> with Runner(None) as runner:
     ...     out = {}
-    ...     runner.run(pow, [((2, 3), "a"), ((3, 2), "b")], lambda key, r: out.update({key: r}))
+    ...     runner.run(pow, (2,), [((3,), "a"), ((4,), "b")], lambda key, r: out.update({key: r}))
     >>> out, runner.kind
-    ({'a': 8, 'b': 9}, 'serial')
+    ({'a': 8, 'b': 16}, 'serial')
     """
 
     def __init__(self, executor: Any):
@@ -101,24 +103,25 @@ class Runner:
         if self._owned and self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    def run(self, fn: Callable[..., Any], tasks: Iterable[tuple[tuple[Any, ...], Any]],
+    def run(self, fn: Callable[..., Any], shared: tuple[Any, ...], tasks: Iterable[tuple[tuple[Any, ...], Any]],
             on_result: Callable[[Any, Any], None]) -> int:
-        """Run ``fn(*args)`` for each ``(args, key)`` of ``tasks``, calling ``on_result(key, result)``
-        as results arrive; returns the number of tasks. An exception in a task cancels the others
-        and propagates."""
+        """Run ``fn(*shared, *args)`` for each ``(args, key)`` of ``tasks``, calling
+        ``on_result(key, result)`` as results arrive; returns the number of tasks. ``shared``
+        arguments (the cycle, the analysis) are sent to a Dask cluster once. An exception in a task
+        cancels the others and propagates."""
         it = iter(tasks)
         if self.pool is None and self.client is None:
             n = 0
             for args, key in it:
-                on_result(key, fn(*args))
+                on_result(key, fn(*shared, *args))
                 n += 1
             return n
         limit = max(2, IN_FLIGHT_PER_WORKER * self.workers)
         if self.client is not None:
-            return self._run_dask(fn, it, on_result, limit)
-        return self._run_pool(fn, it, on_result, limit)
+            return self._run_dask(fn, shared, it, on_result, max(limit, IN_FLIGHT_DASK))
+        return self._run_pool(fn, shared, it, on_result, limit)
 
-    def _run_pool(self, fn: Callable[..., Any], it: Iterator[tuple[tuple[Any, ...], Any]],
+    def _run_pool(self, fn: Callable[..., Any], shared: tuple[Any, ...], it: Iterator[tuple[tuple[Any, ...], Any]],
                   on_result: Callable[[Any, Any], None], limit: int) -> int:
         assert self.pool is not None
         pending: dict[concurrent.futures.Future, Any] = {}
@@ -130,7 +133,7 @@ class Runner:
                         args, key = next(it)
                     except StopIteration:
                         break
-                    pending[self.pool.submit(fn, *args)] = key
+                    pending[self.pool.submit(fn, *shared, *args)] = key
                     n += 1
                 if not pending:
                     return n
@@ -142,10 +145,13 @@ class Runner:
             for future in pending:
                 future.cancel()
 
-    def _run_dask(self, fn: Callable[..., Any], it: Iterator[tuple[tuple[Any, ...], Any]],
+    def _run_dask(self, fn: Callable[..., Any], shared: tuple[Any, ...], it: Iterator[tuple[tuple[Any, ...], Any]],
                   on_result: Callable[[Any, Any], None], limit: int) -> int:
         from distributed import as_completed  # noqa: PLC0415 - only when given a Dask client
 
+        client = self.client
+        # the cycle and the analysis go to every worker once (a task refers to them by key)
+        remote = client.scatter(list(shared), broadcast=True, hash=False) if shared else []
         keys: dict[str, Any] = {}
         n = 0
 
@@ -155,24 +161,26 @@ class Runner:
                 args, key = next(it)
             except StopIteration:
                 return None
-            future = self.client.submit(fn, *args, pure=False)
+            future = client.submit(fn, *remote, *args, pure=False)
             keys[future.key] = key
             n += 1
             return future
 
         first = [f for f in (submit() for _ in range(limit)) if f is not None]
-        queue = as_completed(first)
+        queue = as_completed(first, with_results=True)
         try:
-            for future in queue:
-                result = future.result()
+            for future, result in queue:
                 on_result(keys.pop(future.key), result)
                 future.release()
                 nxt = submit()
                 if nxt is not None:
                     queue.add(nxt)
         except BaseException:
-            self.client.cancel(list(queue.futures))
+            client.cancel(list(queue.futures))
             raise
+        finally:
+            for future in remote:
+                future.release()
         return n
 
 
@@ -181,4 +189,4 @@ def progress_bar(total: int, progress: Any, what: str) -> ProgressBar:
     return ProgressBar(total, what, progress=progress, unit="point")
 
 
-__all__ = ["IN_FLIGHT_PER_WORKER", "Runner", "is_dask_client", "progress_bar"]
+__all__ = ["IN_FLIGHT_DASK", "IN_FLIGHT_PER_WORKER", "Runner", "is_dask_client", "progress_bar"]
