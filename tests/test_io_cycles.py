@@ -644,3 +644,14 @@ def test_rates_of_user_reservoirs_survive_the_round_trip():
     back = loads(dumps(tc.Cycle(substance=TwoLevelSubstance(), strokes=[
         Isochore(name="x", reservoir=rate, control=1.0, duration=1.0)])))
     assert back.reservoirs[0] == rate and back.reservoirs[0].boost == 3.0
+
+
+def test_the_annotated_example_of_the_docs_is_the_readme_fridge():
+    import pathlib
+    import re
+
+    page = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "files.md").read_text()
+    annotated = re.findall(r"```toml\n(.*?)```", page, flags=re.S)[0]
+    fridge = tc.quantum_otto_refrigerator(**README_SI)
+    assert loads(annotated, source="docs/files.md") == fridge
+    assert tomllib.loads(annotated) == dict(cycle_to_dict(fridge), written_by=tomllib.loads(annotated)["written_by"])
