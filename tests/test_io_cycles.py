@@ -565,6 +565,9 @@ def test_errors_of_save_and_load_paths(tmp_path):
         dumps(fridge, "yaml")
     with pytest.raises(FileNotFoundError):
         load(tmp_path / "missing.toml")
+    (tmp_path / "binary.toml").write_bytes(b"format = \xff\xfe")
+    with pytest.raises(FileFormatError, match=r"binary\.toml: not UTF-8 text \(byte 9\)"):
+        load(tmp_path / "binary.toml")
     with pytest.raises(FileFormatError, match="save: expected a thermocycles.Cycle; got 3"):
         dumps(3)  # type: ignore[arg-type]
 

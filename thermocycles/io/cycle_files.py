@@ -184,7 +184,11 @@ def load(path: str | os.PathLike[str], format: str | None = None) -> Cycle:
     (see :func:`loads`); a missing or unreadable file raises the usual ``OSError``.
     """
     fmt = format_of(path, format)
-    text = pathlib.Path(path).read_text(encoding="utf-8")
+    try:
+        text = pathlib.Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(f"{os.fspath(path)}: not UTF-8 text (byte {exc.start}); a cycle file is TOML or JSON "
+                              f"text") from None
     return loads(text, fmt, source=os.fspath(path))
 
 
