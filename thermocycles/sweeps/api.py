@@ -20,7 +20,7 @@ CHUNK_POINTS = 2**16
 _CHUNK_NUMBERS = 2**20
 #: an analysis sweep on an executor aims at this many tasks per worker (fewer, larger tasks pay
 #: less per-task overhead; more balance the load)
-TASKS_PER_WORKER = 8
+TASKS_PER_WORKER = 4
 _INSTALL = 'sweep needs xarray: pip install "thermocycles[sweep]"'
 
 

@@ -14,6 +14,7 @@ otherwise.
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import os
 from typing import Any, Callable, Iterable, Iterator
 
@@ -155,26 +156,27 @@ class Runner:
         keys: dict[str, Any] = {}
         n = 0
 
-        def submit() -> Any:
+        def submit(k: int) -> list[Any]:
+            """Up to ``k`` more tasks, in one client.map call."""
             nonlocal n
-            try:
-                args, key = next(it)
-            except StopIteration:
-                return None
-            future = client.submit(fn, *remote, *args, pure=False)
-            keys[future.key] = key
-            n += 1
-            return future
+            wave = list(itertools.islice(it, k))
+            if not wave:
+                return []
+            columns = [[r] * len(wave) for r in remote] + [list(c) for c in zip(*(args for args, _ in wave))]
+            futures = client.map(fn, *columns, pure=False)
+            for future, (_, key) in zip(futures, wave):
+                keys[future.key] = key
+            n += len(wave)
+            return futures
 
-        first = [f for f in (submit() for _ in range(limit)) if f is not None]
-        queue = as_completed(first, with_results=True)
+        queue = as_completed(submit(limit), with_results=True)
         try:
-            for future, result in queue:
-                on_result(keys.pop(future.key), result)
-                future.release()
-                nxt = submit()
-                if nxt is not None:
-                    queue.add(nxt)
+            for batch in queue.batches():
+                for future, result in batch:
+                    on_result(keys.pop(future.key), result)
+                    future.release()
+                if queue.count() <= limit // 2:
+                    queue.update(submit(limit - queue.count()))
         except BaseException:
             client.cancel(list(queue.futures))
             raise
