@@ -79,11 +79,12 @@ def stage(code: int) -> Iterator[None]:
     """Turn the library's errors raised inside the block into CommandErrors with exit ``code``.
 
     ``code`` is USAGE for reading the user's input (values, names, options), FILE_ERROR for
-    reading or writing files and COMPUTATION_FAILED for the computation itself. Errors of the
+    reading or writing files and COMPUTATION_FAILED for the computation itself (where a
+    ParameterError, an invalid value, is still the user's input: USAGE). Errors of the
     library (ThermocyclesError) and of files (OSError) are the user's to fix and get one line; any
     other exception is a bug and keeps its traceback.
     """
-    from ..errors import FileFormatError, ThermocyclesError  # noqa: PLC0415 (stdlib only)
+    from ..errors import FileFormatError, ParameterError, ThermocyclesError  # noqa: PLC0415 (stdlib only)
 
     try:
         yield
@@ -91,6 +92,8 @@ def stage(code: int) -> Iterator[None]:
         raise
     except FileFormatError as exc:
         raise CommandError(str(exc), FILE_ERROR) from None
+    except ParameterError as exc:  # a value given is invalid: the user's input, also when a computation finds it
+        raise CommandError(str(exc), FILE_ERROR if code == FILE_ERROR else USAGE) from None
     except ThermocyclesError as exc:
         raise CommandError(str(exc), code) from None
     except OSError as exc:
@@ -115,16 +118,14 @@ def check_output(path: str, suffixes: Sequence[str], option: str) -> str:
     """
     if not path or not path.strip():
         raise CommandError(f"{option} must name a file; got an empty name", USAGE)
+    if os.path.isdir(path):
+        raise CommandError(f"{option} {path!r} is a directory", FILE_ERROR)
     name = os.path.basename(path)
     suffix = os.path.splitext(name)[1].lower()
-    if not name or name.startswith(".") and suffix == "":
-        raise CommandError(f"{option} {path!r} has no file name", USAGE)
     if suffix not in suffixes:
         known = ", ".join(suffixes)
         got = f"the extension {suffix!r}" if suffix else "no extension"
         raise CommandError(f"{option} {path!r} has {got}; use one of {known}", USAGE)
-    if os.path.isdir(path):
-        raise CommandError(f"{option} {path!r} is a directory", FILE_ERROR)
     parent = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(parent):
         what = "is not a directory" if os.path.exists(parent) else "does not exist"

@@ -111,7 +111,7 @@ class _executor:
             from dask.distributed import Client  # noqa: PLC0415
 
             try:
-                self.client = Client(self.args.scheduler, timeout=30)
+                self.client = Client(self.args.scheduler, timeout=10)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise CommandError(f"--scheduler {self.args.scheduler}: cannot connect ({exc})",
                                    COMPUTATION_FAILED) from None
@@ -151,7 +151,8 @@ def summarise(ds: Any, out: str | None, elapsed: float) -> dict[str, Any]:
                 entry["max"] = float(np.max(values[finite]))
                 where = np.unravel_index(int(np.argmax(np.where(finite, values, -np.inf))), values.shape)
                 entry["argmax"] = {dim: float(ds[dim].values[i]) for dim, i in zip(var.dims, where)
-                                   if dim in ds.coords and np.asarray(ds[dim].values).dtype.kind in "fiu"}
+                                   if dim in ds.coords and np.asarray(ds[dim].values).dtype.kind in "fiu"
+                                   and values.dtype.kind == "f"}
         elif values.dtype.kind == "b":
             entry["n_true"] = int(values.sum())
         variables[str(name)] = entry
