@@ -231,3 +231,62 @@ def test_installed_command_prints_json(command, tmp_path):
     assert data["eps_c"] == [1.0, 3.0]
     assert data["eps_ca"][1] == pytest.approx(1.0, rel=1e-15)  # sqrt(1 + 3) - 1
     assert list(tmp_path.iterdir()) == []
+
+
+# -- --version, python -m thermocycles, fig2's output errors -------------------------------------
+
+
+@pytest.mark.parametrize("command", [[sys.executable, "-m", "thermocycles"], ["thermocycles"]],
+                         ids=["python-m-thermocycles", "console-script"])
+def test_version(command, tmp_path):
+    if command == ["thermocycles"]:
+        script = Path(sys.executable).with_name("thermocycles")
+        found = str(script) if script.exists() else shutil.which("thermocycles")
+        if not found:
+            pytest.skip("the thermocycles console script is not on PATH")
+        command = [found]
+    proc = subprocess.run([*command, "--version"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stderr == ""
+    assert proc.stdout.split() == ["thermocycles", metadata.version("thermocycles")]
+
+
+def test_python_m_thermocycles_without_a_command_is_a_usage_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "thermocycles"], capture_output=True, text=True, timeout=60,
+                          cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "usage: thermocycles" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("output", "code", "message"), [
+    ("", 2, "--output must name a file; got an empty name"),
+    ("fig2", 2, "has no extension; use one of .png"),
+    ("fig2.xyz", 2, "has the extension '.xyz'"),
+    (".png", 2, "has no extension"),
+    ("missing_dir/fig2.png", 3, "does not exist"),
+    ("a_file.txt/fig2.png", 3, "is not a directory"),
+])
+def test_fig2_bad_output_fails_before_computing(capsys, monkeypatch, tmp_path, output, code, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a_file.txt").write_text("")
+    monkeypatch.setattr(cli, "fig2_data", lambda eps_c: pytest.fail("computed before checking the output"))
+    assert cli.main(["fig2", "-o", output]) == code
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("thermocycles fig2: error: ") and err.count("\n") == 1
+    assert message in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file.txt"]  # no hidden ".png" either
+
+
+def test_fig2_other_image_formats(capsys, tmp_path):
+    target = tmp_path / "fig2.svg"
+    assert cli.main(["fig2", "--eps-c", "1", "2", "-o", str(target)]) == 0
+    assert target.read_text().lstrip().startswith("<?xml")
+    assert f"wrote {target}" in capsys.readouterr().out
+
+
+def test_fig2_missing_matplotlib_exit_code(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    hide_matplotlib(monkeypatch)
+    assert cli.main(["fig2", "--eps-c", "1"]) == 4
+    err = capsys.readouterr().err
+    assert err == ('thermocycles fig2: error: writing the figure (or use --no-plot / --json) needs matplotlib: '
+                   'pip install "thermocycles[plot]"\n')
