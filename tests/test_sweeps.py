@@ -14,9 +14,10 @@ import pytest
 xr = pytest.importorskip("xarray")
 
 from thermocycles.analysis.irreversible import IrreversibleAnalysis  # noqa: E402
+from thermocycles.analysis.low_dissipation import LowDissipationAnalysis  # noqa: E402
 from thermocycles.analysis.optimize import Optimizer  # noqa: E402
 from thermocycles.errors import CycleError, DimensionError, ParameterError  # noqa: E402
-from thermocycles.factories import quantum_otto_cycle, quantum_otto_refrigerator  # noqa: E402
+from thermocycles.factories import carnot_engine, quantum_otto_cycle, quantum_otto_refrigerator  # noqa: E402
 from thermocycles.spec.cycle import Cycle  # noqa: E402
 from thermocycles.spec.reservoirs import Reservoir  # noqa: E402
 from thermocycles.spec.strokes import Isochore, UnitaryStroke  # noqa: E402
@@ -210,6 +211,18 @@ def test_irreversible_analysis_sweep_equals_runs_per_point(fridge):
         assert ds["cop_at_max_chi"].values[i] == res.cop_at_max_chi()
     assert ds["L11"].attrs["units"] == "natural rate unit (hbar = k_B = 1)"
     assert ds["tight_coupling"].dtype == bool
+
+
+def test_low_dissipation_analysis_sweep_equals_runs_per_point():
+    carnot = carnot_engine(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_1=4.0, w_2=2.0, tau_h=20.0, tau_c=20.0)
+    analysis = LowDissipationAnalysis(compare=False)
+    ds = sweep(carnot, {"gamma_h": [1.0, 2.0], "T_c": 1.0}, analysis=analysis, progress=False)
+    for i, g in enumerate([1.0, 2.0]):
+        res = analysis.run(carnot.with_parameters(gamma_h=g))
+        assert ds["sigma_h"].values[i] == res.sigma_h and ds["literature"].values[i] == res.literature
+        assert ds["result_T_c"].values[i] == res.T_c and ds["T_h"].values[i] == res.T_h  # T_c: a coordinate
+        assert ds["bounds_1"].values[i] == res.bounds[1] and ds["mode"].values[i] == res.mode
+    assert np.isnan(ds["optimum"].values).all()  # None (not compared) is missing
 
 
 def test_failed_points_give_nan_and_a_message_other_errors_propagate(fridge):

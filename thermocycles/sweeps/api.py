@@ -49,7 +49,9 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
         ``analysis(point_cycle)`` (a callable returns a mapping of scalars, or one scalar stored as
         ``value``). Its result's fields become variables (see :mod:`thermocycles.sweeps.analyses`).
         A point where it raises a ThermocyclesError gets NaN (integers -1, booleans False, strings
-        "") and the message in the ``error`` variable; the attribute ``n_failed`` counts them.
+        "") and the message in the ``error`` variable; the attribute ``n_failed`` counts them. A
+        field named like a coordinate (``T_h`` of a LowDissipationResult swept over ``T_h``) is
+        stored as ``result_<name>``.
     executor : None, "processes", int, concurrent.futures.Executor or dask.distributed.Client
         Where tasks run (see :class:`~thermocycles.sweeps.executors.Runner`). Results are identical
         on every executor.
@@ -196,9 +198,11 @@ def _analysis_sweep(cycle: Cycle, g: Grid, analysis: Any, executor: Any, progres
 
         n_tasks = runner.run(_analyses.run_points, (cycle, analysis), tasks(), place)
     data: dict[str, tuple[np.ndarray, dict[str, str]]] = {}
+    taken = {*g.dims, *(a.name for a in (*g.axes, *g.fixed)), "error"}
     for name, column in columns.items():
         array, kind_of_value = _column(column, g.shape)
-        data[name] = (array, _analyses.describe(analysis, cycle, name, units.get(name), kind_of_value))
+        meta = _analyses.describe(analysis, cycle, name, units.get(name), kind_of_value)
+        data[f"result_{name}" if name in taken else name] = (array, meta)
     data["error"] = (np.array(errors, dtype=str).reshape(g.shape),
                      {"long_name": "why the analysis failed at this point (empty where it succeeded)"})
     return build(cycle, g, data, {
@@ -211,6 +215,8 @@ def _column(column: list[Any], shape: tuple[int, ...]) -> tuple[np.ndarray, str]
     """One variable's values as an array: bool (missing: False), int (missing: -1), float (NaN)
     or str (""); mixed types become str."""
     present = [v for v in column if v is not None]
+    if not present:  # missing everywhere (e.g. an optional field left None)
+        return np.full(shape, np.nan), "float"
     if all(isinstance(v, bool) for v in present):
         return np.array([bool(v) for v in column], dtype=bool).reshape(shape), "bool"
     if all(isinstance(v, int) and not isinstance(v, bool) for v in present):

@@ -54,9 +54,9 @@ class Runner:
     --------
     >>> with Runner(None) as runner:
     ...     out = {}
-    ...     runner.run(pow, (2,), [((3,), "a"), ((4,), "b")], lambda key, r: out.update({key: r}))
-    >>> out, runner.kind
-    ({'a': 8, 'b': 16}, 'serial')
+    ...     n_tasks = runner.run(pow, (2,), [((3,), "a"), ((4,), "b")], lambda key, r: out.update({key: r}))
+    >>> out, n_tasks, runner.kind
+    ({'a': 8, 'b': 16}, 2, 'serial')
     """
 
     def __init__(self, executor: Any):
