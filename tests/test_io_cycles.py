@@ -610,7 +610,7 @@ def exactly(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(DOCUMENTS)
 def test_toml_writer_round_trips_through_tomllib(document):
     text = toml_writer.dumps(document)
