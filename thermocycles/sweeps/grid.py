@@ -267,4 +267,49 @@ def parse(cycle: Cycle, grid: Mapping[str, Any] | None, points: Mapping[str, Any
                 points is not None)
 
 
-__all__ = ["Axis", "Grid", "POINT", "parse"]
+def axis_from_text(text: str) -> tuple[str, Any]:
+    """One grid entry from the command line's ``NAME=SPEC``.
+
+    ``SPEC`` is ``start:stop:num`` (``num`` values evenly spaced, ends included),
+    ``start:stop:num:log`` (evenly spaced in the logarithm), ``v1,v2,...`` (these values) or ``v``
+    (one value: the parameter is set, no dimension). Numbers are read as :func:`sweep` reads plain
+    numbers (in the unit the cycle holds the parameter in, for a cycle with units).
+
+    Examples
+    --------
+    >>> axis_from_text("w_b=2:6:5")
+    ('w_b', array([2., 3., 4., 5., 6.]))
+    >>> axis_from_text("tau_c=0.01:1:3:log")
+    ('tau_c', array([0.01, 0.1 , 1.  ]))
+    >>> axis_from_text("T_h=1.5,2,3"), axis_from_text("T_c=1")
+    (('T_h', array([1.5, 2. , 3. ])), ('T_c', 1.0))
+    """
+    name, sep, spec = text.partition("=")
+    name, spec = name.strip(), spec.strip()
+    usage = (f"grid entry {text!r} must be NAME=START:STOP:NUM, NAME=START:STOP:NUM:log, NAME=V1,V2,... or "
+             f"NAME=V (e.g. w_b=2:6:50)")
+    if not sep or not name.isidentifier() or not spec:
+        raise ParameterError(usage)
+    try:
+        if ":" in spec:
+            parts = spec.split(":")
+            if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3].strip().lower() != "log"):
+                raise ValueError
+            start, stop, num = float(parts[0]), float(parts[1]), int(parts[2])
+            if num < 1:
+                raise ValueError
+            if len(parts) == 4:
+                if start <= 0 or stop <= 0:
+                    raise ParameterError(f"grid entry {text!r}: a log-spaced range needs positive ends")
+                return name, np.geomspace(start, stop, num)
+            return name, np.linspace(start, stop, num)
+        if "," in spec:
+            return name, np.array([float(v) for v in spec.split(",")])
+        return name, float(spec)
+    except ParameterError:
+        raise
+    except ValueError:
+        raise ParameterError(usage) from None
+
+
+__all__ = ["Axis", "Grid", "POINT", "axis_from_text", "parse"]
