@@ -74,9 +74,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         _error(args.command, str(exc))
         return exc.code
     except KeyboardInterrupt:
-        import signal  # noqa: PLC0415
-
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # exiting: a second Ctrl-C must not interrupt the clean-up
         _error(args.command, "interrupted")
         return _common.INTERRUPTED
     except BrokenPipeError:  # e.g. `thermocycles evaluate f.toml | head -1`: stop quietly
