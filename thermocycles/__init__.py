@@ -14,6 +14,11 @@ The package is layered (each layer imports only the ones above it):
   and Stirling-type engines and refrigerators for any substance;
 * :mod:`thermocycles.analysis` -- the Optimizer, the IrreversibleAnalysis and the
   LowDissipationAnalysis;
+* :mod:`thermocycles.io` -- cycles to text files (TOML, JSON) and back, results to plain dicts;
+* :mod:`thermocycles.sweeps` -- parameter sweeps to labelled ``xarray`` datasets, on any executor
+  (serial, processes, a Dask cluster);
+* :mod:`thermocycles.plots` -- every figure: the cycle diagram, sweep maps and lines, Fig. 2;
+* :mod:`thermocycles.cli` -- the ``thermocycles`` command (nothing in the library imports it);
 * :mod:`thermocycles.extend` -- everything a plugin author needs, in one place.
 
 Public names are re-exported here; see the README for a tour. They are imported on first use
@@ -42,61 +47,75 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS: dict[str, str] = {
     "AnalysisError": ".errors",
     "BathLaw": ".spec.laws",
+    "bounds": ".",
+    "carnot_cycle": ".factories",
+    "carnot_engine": ".factories",
+    "carnot_refrigerator": ".factories",
     "Cycle": ".spec.cycle",
+    "cycle_diagram": ".plots",
     "CycleError": ".errors",
     "DimensionError": ".errors",
+    "dumps": ".io",
+    "extend": ".",
+    "FileFormatError": ".errors",
     "HamiltonianSubstance": ".spec.substances",
     "HarmonicOscillator": ".spec.substances",
+    "io": ".",
     "IrreversibleAnalysis": ".analysis.irreversible",
     "Isochore": ".spec.strokes",
     "Isotherm": ".spec.strokes",
+    "laws": ".spec",
     "LinearMap": ".core.linear_map",
+    "load": ".io",
+    "loads": ".io",
     "LowDissipationAnalysis": ".analysis.low_dissipation",
     "LowDissipationResult": ".analysis.low_dissipation",
     "MatrixSubstance": ".spec.substances",
     "Mode": ".core.modes",
     "NLevel": ".spec.substances",
+    "objectives": ".analysis",
     "OnsagerResult": ".analysis.irreversible",
     "OptimizationResult": ".analysis.optimize",
     "Optimizer": ".analysis.optimize",
+    "otto_cycle": ".factories",
+    "otto_engine": ".factories",
+    "otto_refrigerator": ".factories",
     "Parameter": ".spec.values",
     "ParameterError": ".errors",
     "Performance": ".core.performance",
+    "plots": ".",
     "Q_": ".units",
+    "quantum_otto_cycle": ".factories",
+    "quantum_otto_refrigerator": ".factories",
     "QuantumAdiabat": ".spec.strokes",
     "Qubit": ".spec.substances",
+    "register_function": ".io",
+    "register_type": ".io",
     "Reservoir": ".spec.reservoirs",
+    "save": ".io",
     "Spin": ".spec.substances",
+    "stirling_cycle": ".factories",
+    "stirling_engine": ".factories",
+    "stirling_refrigerator": ".factories",
     "Stroke": ".spec.strokes",
     "StrokeContext": ".core.context",
     "StrokeRecord": ".core.performance",
     "Substance": ".spec.substances",
+    "sweep": ".sweeps",
+    "sweeps": ".",
     "Thermalization": ".spec.strokes",
     "ThermocyclesError": ".errors",
+    "to_dict": ".io",
+    "to_json": ".io",
     "TwoLevelSubstance": ".spec.substances",
     "UnitaryStroke": ".spec.strokes",
-    "bounds": ".",
-    "carnot_cycle": ".factories",
-    "carnot_engine": ".factories",
-    "carnot_refrigerator": ".factories",
-    "extend": ".",
-    "laws": ".spec",
-    "objectives": ".analysis",
-    "otto_cycle": ".factories",
-    "otto_engine": ".factories",
-    "otto_refrigerator": ".factories",
-    "quantum_otto_cycle": ".factories",
-    "quantum_otto_refrigerator": ".factories",
-    "stirling_cycle": ".factories",
-    "stirling_engine": ".factories",
-    "stirling_refrigerator": ".factories",
     "units": ".",
     "ureg": ".units",
     "value_field": ".spec.values",
 }
 
 if TYPE_CHECKING:  # the same names, for mypy and IDEs (at run time they come from _EXPORTS)
-    from . import bounds, extend, units
+    from . import bounds, extend, io, plots, sweeps, units
     from .analysis import objectives
     from .analysis.irreversible import IrreversibleAnalysis, OnsagerResult
     from .analysis.low_dissipation import LowDissipationAnalysis, LowDissipationResult
@@ -105,7 +124,7 @@ if TYPE_CHECKING:  # the same names, for mypy and IDEs (at run time they come fr
     from .core.linear_map import LinearMap
     from .core.modes import Mode
     from .core.performance import Performance, StrokeRecord
-    from .errors import AnalysisError, CycleError, DimensionError, ParameterError, ThermocyclesError
+    from .errors import AnalysisError, CycleError, DimensionError, FileFormatError, ParameterError, ThermocyclesError
     from .factories import (
         carnot_cycle,
         carnot_engine,
@@ -119,6 +138,8 @@ if TYPE_CHECKING:  # the same names, for mypy and IDEs (at run time they come fr
         stirling_engine,
         stirling_refrigerator,
     )
+    from .io import dumps, load, loads, register_function, register_type, save, to_dict, to_json
+    from .plots import cycle_diagram
     from .spec import laws
     from .spec.cycle import Cycle
     from .spec.laws import BathLaw
@@ -135,6 +156,7 @@ if TYPE_CHECKING:  # the same names, for mypy and IDEs (at run time they come fr
         TwoLevelSubstance,
     )
     from .spec.values import Parameter, value_field
+    from .sweeps import sweep
     from .units import Q_, ureg
 
     __version__: str
