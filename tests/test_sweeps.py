@@ -23,7 +23,7 @@ from thermocycles.spec.reservoirs import Reservoir  # noqa: E402
 from thermocycles.spec.strokes import Isochore, UnitaryStroke  # noqa: E402
 from thermocycles.spec.substances import Qubit  # noqa: E402
 from thermocycles.spec.values import Parameter  # noqa: E402
-from thermocycles.sweeps import axis_from_text, sweep  # noqa: E402
+from thermocycles.sweeps import sweep  # noqa: E402
 from thermocycles.sweeps.analyses import run_points  # noqa: E402
 from thermocycles.sweeps.api import default_chunk_size  # noqa: E402
 from thermocycles.sweeps.outputs import evaluate_chunk  # noqa: E402
@@ -351,19 +351,6 @@ def test_optimizer_multistart_progress_bar(fridge, capsys, monkeypatch):
 def test_bad_input_gives_a_clear_error(fridge, kwargs, error, match):
     with pytest.raises(error, match=match):
         sweep(fridge, progress=False, **kwargs)
-
-
-def test_grid_entries_from_the_command_line(fridge):
-    grid = dict(axis_from_text(t) for t in ["w_b=2.5:6:8", "tau_c=0.01:10:4:log", "T_h=2.5"])
-    np.testing.assert_array_equal(grid["w_b"], np.linspace(2.5, 6, 8))
-    np.testing.assert_allclose(grid["tau_c"], [0.01, 0.1, 1.0, 10.0], rtol=1e-15)
-    assert grid["T_h"] == 2.5 and axis_from_text("w_b=3,4")[1].tolist() == [3.0, 4.0]
-    assert sweep(fridge, grid, outputs=["chi"], progress=False)["chi"].shape == (8, 4)
-    for bad in ["w_b", "w_b=2:6", "w_b=2:6:x", "w_b=1:2:3:lin", "1x=3", "w_b=a,b"]:
-        with pytest.raises(ParameterError, match="must be NAME=START:STOP:NUM"):
-            axis_from_text(bad)
-    with pytest.raises(ParameterError, match="log-spaced range needs positive ends"):
-        axis_from_text("w_b=-1:1:3:log")
 
 
 def test_si_cycle_reads_plain_numbers_in_the_cycle_unit():

@@ -13,6 +13,6 @@ Dask only when a Dask client is given.
 """
 
 from .api import CHUNK_POINTS, default_chunk_size, sweep
-from .grid import POINT, axis_from_text
+from .grid import POINT
 
-__all__ = ["CHUNK_POINTS", "POINT", "axis_from_text", "default_chunk_size", "sweep"]
+__all__ = ["CHUNK_POINTS", "POINT", "default_chunk_size", "sweep"]
