@@ -110,3 +110,24 @@ def test_bounds_module_vectorised():
     np.testing.assert_allclose(bounds.carnot_efficiency(T_c, T_h), 1 - T_c / T_h)
     np.testing.assert_allclose(bounds.curzon_ahlborn_efficiency(T_c, T_h), 1 - np.sqrt(T_c / T_h))
     np.testing.assert_allclose(bounds.eps_c_from_theta(bounds.theta_from_eps_c(eps_c)), eps_c)
+
+
+def test_fig2_in_chunks_equals_one_vectorised_solve():
+    """fig2_data solves CHUNK values per call (for its progress bar): each eps_C is an independent
+    optimisation, so the chunks give exactly what one call over all values gives."""
+    from thermocycles import figures
+
+    eps_c = np.linspace(0.05, 10.0, 2 * figures.CHUNK + 37)
+    whole = optimal_frequencies(eps_c)
+    d = fig2_data(eps_c, progress=False)
+    np.testing.assert_array_equal(d.eps_star, whole.eps_star)
+    np.testing.assert_array_equal(d.beta_c_w_a, whole.u)
+    np.testing.assert_array_equal(d.beta_h_w_b, whole.v)
+
+
+@pytest.mark.parametrize("bad", [[], [[1.0, 2.0]]])
+def test_fig2_data_refuses_empty_or_two_dimensional_input(bad):
+    from thermocycles.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"fig2_data: eps_c must be a non-empty 1-D array .* got shape"):
+        fig2_data(bad)
