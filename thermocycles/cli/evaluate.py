@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from ._common import COMPUTATION_FAILED, OK, apply_sets, load_cycle, number, split_quantity, stage, table
@@ -47,9 +46,9 @@ def run(args: argparse.Namespace) -> int:
     with stage(COMPUTATION_FAILED):
         perf = cycle.performance(method=args.method, backend=args.backend)
         if args.json:
-            from ..io import to_dict  # noqa: PLC0415
+            from ..io import to_json  # noqa: PLC0415
 
-            text = json.dumps(to_dict(perf), allow_nan=False)
+            text = to_json(perf, indent=None)  # one line: strict JSON, NaN as null
         else:
             text = report(perf, args.file, cycle)
     print(text)

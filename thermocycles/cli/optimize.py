@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
@@ -89,9 +88,9 @@ def run(args: argparse.Namespace) -> int:
     with stage(COMPUTATION_FAILED):
         result = optimizer.run(cycle)
         if args.json:
-            from ..io import to_dict  # noqa: PLC0415
+            from ..io import to_json  # noqa: PLC0415
 
-            text = json.dumps(to_dict(result), allow_nan=False)
+            text = to_json(result, indent=None)  # one line: strict JSON, NaN as null
         else:
             text = report(result)
     print(text)
