@@ -443,7 +443,10 @@ def gth_solve(matrix: np.ndarray, rhs: np.ndarray) -> np.ndarray:
             d1 = b[..., 1] / (M[..., 0, 1] + M[..., 1, 0])
             d = np.array([-d1, d1]) if np.ndim(d1) == 0 else np.stack([-d1, d1], axis=-1)
         elif M.ndim == 2 and b.ndim == 1 and n <= _SMALL_GTH:
-            d = _gth_solve_small(M.tolist(), b.tolist())
+            try:
+                d = _gth_solve_small(M.tolist(), b.tolist())
+            except ZeroDivisionError:  # a state with no way out: Python floats raise where numpy gives inf
+                d = np.full(n, np.nan)
         else:
             A = np.concatenate([np.broadcast_to(b, M.shape[:-1])[..., None], M], axis=-1)  # [b | K]
             out = _eliminate(A)
