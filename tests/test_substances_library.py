@@ -836,8 +836,9 @@ def test_untruncated_oscillator_with_units():
     assert perf.natural().q_c == natural.q_c and perf.natural().work == natural.work
 
 
-@pytest.mark.parametrize("substance", [Spin(j=1), NLevel(energies=lambda w: np.asarray(w)[..., None] * np.arange(4.0), n_levels=4),
-                                       HarmonicOscillator(levels=6)], ids=["spin_1", "nlevel_4", "oscillator_6"])
+@pytest.mark.parametrize("substance", [
+    Spin(j=1), NLevel(energies=lambda w: np.asarray(w)[..., None] * np.arange(4.0), n_levels=4),
+    HarmonicOscillator(levels=6)], ids=["spin_1", "nlevel_4", "oscillator_6"])
 def test_no_contact_time_on_the_generic_path_is_a_cycle_error(substance):
     """One scalar point without contact time reaches the small-matrix periodic solve on Python
     floats, which divided by zero (a raw ZeroDivisionError, found by a sweep); it must say why."""
