@@ -17,11 +17,11 @@ from thermocycles.analysis.irreversible import IrreversibleAnalysis  # noqa: E40
 from thermocycles.analysis.low_dissipation import LowDissipationAnalysis  # noqa: E402
 from thermocycles.analysis.optimize import Optimizer  # noqa: E402
 from thermocycles.errors import CycleError, DimensionError, ParameterError  # noqa: E402
-from thermocycles.factories import carnot_engine, quantum_otto_cycle, quantum_otto_refrigerator  # noqa: E402
+from thermocycles.factories import carnot_engine, otto_cycle, quantum_otto_cycle, quantum_otto_refrigerator  # noqa: E402
 from thermocycles.spec.cycle import Cycle  # noqa: E402
 from thermocycles.spec.reservoirs import Reservoir  # noqa: E402
 from thermocycles.spec.strokes import Isochore, UnitaryStroke  # noqa: E402
-from thermocycles.spec.substances import Qubit  # noqa: E402
+from thermocycles.spec.substances import Qubit, Spin  # noqa: E402
 from thermocycles.spec.values import Parameter  # noqa: E402
 from thermocycles.sweeps import sweep  # noqa: E402
 from thermocycles.sweeps.analyses import run_points  # noqa: E402
@@ -358,3 +358,40 @@ def test_si_cycle_reads_plain_numbers_in_the_cycle_unit():
     ds = sweep(fridge_si, {"tau_c": [0.5, 1.0]}, outputs=["chi"], progress=False)
     assert ds["tau_c"].attrs["units"] == "us"
     assert_close(ds["chi"].values[1], fridge_si.with_parameters(tau_c=Q_(1.0, "us")).performance().chi.m_as("W"))
+
+
+@pytest.mark.parametrize("chunk_size", [None, 3])
+def test_a_point_without_a_periodic_state_is_nan_with_its_reason_and_the_rest_is_exact(otto, chunk_size):
+    """tau_c = tau_h = 0 has no periodic steady state: that point alone becomes NaN (mode "") with the
+    reason in `error`; every other point of its block equals the direct evaluation."""
+    grid = {"tau_c": [0.0, 0.5, 1.0], "tau_h": [0.0, 0.5], "w_b": [2.5, 4.0]}
+    ds = sweep(otto, grid, outputs=["q_c", "work", "mode"], progress=False, chunk_size=chunk_size)
+    assert ds.attrs["n_failed"] == 2  # (tau_c, tau_h) = (0, 0) at both w_b
+    for i, tau_c in enumerate(grid["tau_c"]):
+        for j, tau_h in enumerate(grid["tau_h"]):
+            for k, w_b in enumerate(grid["w_b"]):
+                error = str(ds["error"].values[i, j, k])
+                if tau_c == tau_h == 0.0:
+                    assert np.isnan(ds["q_c"].values[i, j, k]) and ds["mode"].values[i, j, k] == ""
+                    assert error.startswith("CycleError: ") and "zero duration (tau_c = tau_h = 0)" in error
+                    continue
+                perf = otto.with_parameters(tau_c=tau_c, tau_h=tau_h, w_b=w_b).performance()
+                assert error == ""
+                assert_close(ds["q_c"].values[i, j, k], perf.q_c)
+                assert_close(ds["work"].values[i, j, k], perf.work)
+                assert ds["mode"].values[i, j, k] == perf.mode.value
+
+
+def test_a_sweep_where_every_point_works_has_no_error_variable(fridge):
+    ds = sweep(fridge, {"tau_c": [0.5, 1.0]}, outputs=["chi"], progress=False)
+    assert "error" not in ds and ds.attrs["n_failed"] == 0
+
+
+def test_failing_points_on_a_process_pool_equal_serial():
+    spin = otto_cycle(Spin(j=1), **NATURAL)
+    grid = {"tau_c": [0.0, 0.5], "tau_h": [0.0, 0.5]}
+    serial = sweep(spin, grid, outputs=["q_c", "mode"], progress=False)
+    pooled = sweep(spin, grid, outputs=["q_c", "mode"], progress=False, executor=2, chunk_size=2)
+    assert serial.attrs["n_failed"] == pooled.attrs["n_failed"] == 1
+    for name in ("q_c", "mode", "error"):
+        np.testing.assert_array_equal(serial[name].values, pooled[name].values)

@@ -75,3 +75,12 @@ def test_analyses_and_failures_on_dask(client, otto):
     onsager = sweep(otto, {"w_b": [2.2, 3.0]}, analysis=IrreversibleAnalysis(), progress=False, executor=client)
     for i, w in enumerate([2.2, 3.0]):
         assert onsager["L12"].values[i] == IrreversibleAnalysis().run(otto.with_parameters(w_b=w)).L_natural[0, 1]
+
+
+def test_points_without_a_periodic_state_on_dask_are_identical_to_serial(client, otto):
+    grid = {"tau_c": [0.0, 0.5, 1.0], "tau_h": [0.0, 0.5]}
+    serial = sweep(otto, grid, outputs=["q_c", "mode"], progress=False, chunk_size=2)
+    remote = sweep(otto, grid, outputs=["q_c", "mode"], progress=False, chunk_size=2, executor=client)
+    assert serial.attrs["n_failed"] == remote.attrs["n_failed"] == 1
+    for name in ("q_c", "mode", "error"):
+        np.testing.assert_array_equal(serial[name].values, remote[name].values)

@@ -163,8 +163,9 @@ def summarise(ds: Any, out: str | None, elapsed: float) -> dict[str, Any]:
 def report(summary: dict[str, Any]) -> str:
     """The summary for people."""
     dims = " x ".join(f"{k} ({v})" for k, v in summary["dims"].items())
-    lines = [f"swept {dims} in {summary['seconds']:.2f} s" + (f"; {summary['n_failed']} points failed"
-                                                                if summary["n_failed"] else "")]
+    failed = summary["n_failed"]
+    lines = [f"swept {dims} in {summary['seconds']:.2f} s"
+             + (f"; {failed} point{'s' if failed != 1 else ''} failed (see the error variable)" if failed else "")]
     rows = []
     for name, v in summary["variables"].items():
         if "min" in v:

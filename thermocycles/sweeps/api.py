@@ -44,6 +44,9 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
         ``power``, ``q_c``, ``q_h``, ``work``, ``cycle_time``, ``entropy_production``,
         ``entropy_production_rate``, ``mode``, ``heat_<reservoir>``. By default a set for the
         cycle's kind (:func:`~thermocycles.sweeps.outputs.default_outputs`). Not with ``analysis``.
+        A point where the evaluation raises a ThermocyclesError (e.g. no periodic steady state)
+        gets NaN (``mode`` "") and its reason in an ``error`` variable, present only if some point
+        failed; the attribute ``n_failed`` counts them.
     analysis : Optimizer, IrreversibleAnalysis, LowDissipationAnalysis or callable, optional
         Run at every point instead of evaluating figures: ``analysis.run(point_cycle)`` or
         ``analysis(point_cycle)`` (a callable returns a mapping of scalars, or one scalar stored as
@@ -136,10 +139,18 @@ def _vectorised_sweep(cycle: Cycle, g: Grid, outputs: Sequence[str], executor: A
             for index, values, n in g.chunks(size):
                 yield ({**fixed, **values}, method, backend), (index, n)
 
+        errors: np.ndarray | None = None  # why points failed, once one has
+
         def place(key: Any, result: Mapping[str, Any]) -> None:
+            nonlocal errors
             index, n = key
             for name, value in result.items():
-                out[name][index] = value
+                if name == "error":
+                    if errors is None:
+                        errors = np.full(g.shape, "", dtype=object)
+                    errors[index] = value
+                else:
+                    out[name][index] = value
             bar.update(n)
 
         n_tasks = runner.run(evaluate_chunk, (cycle, outputs), tasks(), place)
@@ -154,10 +165,16 @@ def _vectorised_sweep(cycle: Cycle, g: Grid, outputs: Sequence[str], executor: A
                 array *= kind.scale  # as Performance wraps values: natural * scale, in kind.unit
             meta["units"] = unit_text(kind, cycle.has_units)
         data[name] = (array, meta)
+    failed = 0
+    if errors is not None:
+        failed = int(np.count_nonzero(errors != ""))
+        data["error"] = (errors.astype(str), {"long_name": "why the cycle could not be evaluated at this point "
+                                                           "(empty where it was)"})
     return build(cycle, g, data, {
         "grid": "points" if g.points else "outer product", "swept": ", ".join(a.name for a in g.axes),
         "outputs": ", ".join(outputs), "analysis": "none (vectorised evaluation)", "executor": runner.kind,
-        "chunk_size": int(size), "n_tasks": n_tasks, "n_points": g.size, "method": method, "backend": backend})
+        "chunk_size": int(size), "n_tasks": n_tasks, "n_points": g.size, "n_failed": failed, "method": method,
+        "backend": backend})
 
 
 def _analysis_sweep(cycle: Cycle, g: Grid, analysis: Any, executor: Any, progress: Any,

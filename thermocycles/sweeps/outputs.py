@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ..core.modes import Mode
-from ..errors import ParameterError
+from ..errors import ParameterError, ThermocyclesError
 from ..spec.cycle import Cycle
 from ..units import DIMENSIONLESS, ENERGY, ENTROPY, ENTROPY_RATE, POWER, TIME, Kind
 
@@ -135,8 +135,34 @@ def evaluate_chunk(cycle: Cycle, outputs: Sequence[str], values: Mapping[str, An
     This runs in the worker: ``cycle`` arrives as its specification and is compiled here.
     """
     model = cycle.model
-    perf = model.evaluate(model.values(values), method=method, backend=backend)
+    try:
+        perf = model.evaluate(model.values(values), method=method, backend=backend)
+    except ThermocyclesError:  # some point of the block has no answer: find which, keep the others
+        return _point_by_point(model, outputs, values, method, backend)
     return {name: figure(perf, name) for name in outputs}
+
+
+def _point_by_point(model: Any, outputs: Sequence[str], values: Mapping[str, Any], method: str,
+                    backend: str) -> dict[str, Any]:
+    """The block evaluated one point at a time: NaN (mode "") and the reason under ``"error"``
+    where a point fails, the figures elsewhere (equal to the vectorised ones: each point of a
+    batch is computed independently)."""
+    shape = np.broadcast_shapes(*(np.shape(v) for v in values.values()))
+    full = {k: np.broadcast_to(v, shape) for k, v in values.items()}
+    result: dict[str, Any] = {name: (np.full(shape, "", dtype=f"<U{MODE_WIDTH}") if name == "mode"
+                                     else np.full(shape, np.nan)) for name in outputs}
+    errors = np.full(shape, "", dtype=object)
+    for index in np.ndindex(shape):
+        point = {k: float(v[index]) for k, v in full.items()}
+        try:
+            perf = model.evaluate(model.values(point), method=method, backend=backend)
+        except ThermocyclesError as exc:
+            errors[index] = f"{type(exc).__name__}: {exc}"
+            continue
+        for name in outputs:
+            result[name][index] = figure(perf, name)
+    result["error"] = errors.astype(str)
+    return result
 
 
 __all__ = ["DEFAULTS", "FIGURES", "check_outputs", "default_outputs", "evaluate_chunk", "figure_table",
