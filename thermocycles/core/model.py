@@ -207,9 +207,7 @@ class CycleModel:
             substance_values = self.substance_values(values)
 
             def energy(populations: np.ndarray, control: Any) -> Any:
-                # Tr(H rho) = sum_i p_i E_i, p_i the populations of the eigenstates of H(control)
-                levels = np.asarray(self.substance.eigensystem(control, substance_values)[0], dtype=float)
-                return np.sum(populations * levels, axis=-1)[()]
+                return self.mean_energy(populations, control, substance_values)
 
             records = []
             for k, stroke in enumerate(self.strokes):
@@ -229,6 +227,12 @@ class CycleModel:
 
         return self.performance(heat=heat, work=work, cycle_time=cycle_time, values=values, ledger=ledger,
                                 batch=batch, method="linear_algebra", backend=chosen.name)
+
+    def mean_energy(self, populations: np.ndarray, control: Any, substance_values: Mapping[str, Any]) -> Any:
+        """``Tr(H rho) = sum_i p_i E_i``, with ``p_i`` the populations of the eigenstates of
+        ``H(control)`` (``substance_values`` from :meth:`substance_values`)."""
+        levels = np.asarray(self.substance.eigensystem(control, substance_values)[0], dtype=float)
+        return np.sum(populations * levels, axis=-1)[()]
 
     def check_contact(self, values: Mapping[str, Any]) -> None:
         """Raise a CycleError naming the durations if no stroke touches a reservoir for any time."""

@@ -367,10 +367,9 @@ def _path(model: Any, chosen: Any, values: Mapping[str, Any], substance_values: 
     rhos: list[Any] = []
     for x, control, m in states:
         corner = chosen.corner(model, values, x, control)
-        levels = np.asarray(model.substance.eigensystem(control, substance_values)[0], dtype=float)
         controls.append(control)
         populations.append(corner.populations)
-        energies.append(np.sum(corner.populations * levels, axis=-1))
+        energies.append(model.mean_energy(corner.populations, control, substance_values))
         coherences.append(corner.coherence)
         rhos.append(corner.state)
         if m is None:

@@ -48,6 +48,7 @@ from ..units import (
     Kind,
     is_quantity,
 )
+from .grid import short_unit_text
 from .outputs import natural_unit, si_unit
 
 Flat = tuple[dict[str, Any], dict[str, str]]
@@ -92,9 +93,7 @@ def analysis_name(analysis: Any) -> str:
 
 
 def _unit_of(q: Any) -> str:
-    from .grid import _unit_text  # noqa: PLC0415 - one helper, kept next to its main use
-
-    return _unit_text(q.units)
+    return short_unit_text(q.units)
 
 
 def _scalar(value: Any) -> Any:

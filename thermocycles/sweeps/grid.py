@@ -165,11 +165,11 @@ def _values(cycle: Cycle, name: str, raw: Any, where: str) -> tuple[Any, np.ndar
     array = np.array(array, dtype=float)
     plain: Any = float(array) if array.ndim == 0 else array
     if cycle.has_units and is_quantity(held):
-        return Q_(plain, held.units), array, _unit_text(held.units)
+        return Q_(plain, held.units), array, short_unit_text(held.units)
     return plain, array, None
 
 
-def _unit_text(units: Any) -> str:
+def short_unit_text(units: Any) -> str:
     """A unit as a short ASCII string that pint parses back (``"us"``, ``"GHz"``, ``"mK"``)."""
     text = f"{units:~}".replace("µ", "u").replace(" ", "")
     return text if text.isascii() else str(units)
@@ -254,7 +254,7 @@ def parse(cycle: Cycle, grid: Mapping[str, Any] | None, points: Mapping[str, Any
         natural = np.asarray(checked.model.defaults[name], dtype=float).reshape(coordinate.shape)
         if is_quantity(given):
             held = cycle.parameter_specs[name].value
-            unit = _unit_text(held.units)
+            unit = short_unit_text(held.units)
             if given.units == held.units:
                 coordinate = np.asarray(given.magnitude, dtype=float)
             else:  # the kind's conventions (2 pi for frequencies), not pint's plain conversion
