@@ -305,6 +305,7 @@ MISTAKES = [
     (["evaluate", "{natural}", "--set", "T_c=-1"], 2, "temperature must be > 0"),
     (["evaluate", "{si}", "--set", "T_c=5 s"], 2, "must be a temperature"),
     (["evaluate", "{si}", "--set", "T_c=5 blorps"], 2, "neither a number nor a quantity"),
+    (["evaluate", "{si}", "--set", "T_c=1 mK**9**9**9"], 2, "neither a number nor a quantity"),  # no pint eval
     (["optimize", "{natural}", "--objective", "chi", "--vary", "tau_c=1"], 2, "expected NAME=LOW:HIGH"),
     (["optimize", "{natural}", "--objective", "chi", "--vary", "tau_c=1:2:3"], 2, "expected NAME=LOW:HIGH"),
     (["optimize", "{natural}", "--objective", "chi", "--vary", "tau_x=1:2"], 2, "'tau_x' is not a parameter"),

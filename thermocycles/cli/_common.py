@@ -201,16 +201,23 @@ def parse_value(cycle: Any, name: str, text: str, option: str) -> Any:
     if not cycle.has_units:
         raise CommandError(f"{option}: {name} = {text!r} is not a number (the cycle is in natural units: give "
                            f"plain numbers)", USAGE)
+    # a number and a unit, the unit read by the files' strict grammar (pint's own expression parser
+    # evaluates arithmetic and can hang on text such as "9**9**9")
+    from ..io.unit_strings import parse_unit  # noqa: PLC0415
     from ..units import Q_  # noqa: PLC0415
 
+    match = _QUANTITY.fullmatch(text)
     try:
-        value = Q_(text)
-    except Exception:  # pint's parse errors have many types
-        raise CommandError(f"{option}: {name} = {text!r} is neither a number nor a quantity pint reads "
-                           f"(e.g. '50 mK', '0.5 us')", USAGE) from None
-    if not hasattr(value, "units"):
-        return float(value)
-    return value
+        if match is None:
+            raise ValueError("not a number followed by a unit")
+        unit = parse_unit(match[2])
+    except ValueError:
+        raise CommandError(f"{option}: {name} = {text!r} is neither a number nor a quantity (a number "
+                           f"and a unit, e.g. '50 mK', '0.5 us')", USAGE) from None
+    return Q_(float(match[1]), unit)
+
+
+_QUANTITY = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)")
 
 
 def parse_sets(cycle: Any, items: Sequence[str] | None) -> dict[str, Any]:
