@@ -169,6 +169,12 @@ class Backend(abc.ABC):
     def gap(self, a: Reference, b: Reference) -> np.ndarray:
         """``a - b`` as a state vector (stable where both are labelled Gibbs states in one basis)."""
 
+    def stable_gap(self, a: Reference, b: Reference) -> bool:
+        """Whether :meth:`gap` keeps relative precision for these references everywhere (False:
+        a plain subtraction somewhere, and the periodic solve gives the net flows a round-off
+        floor, see :mod:`thermocycles.core.periodic`)."""
+        return False
+
     @abc.abstractmethod
     def solve(self, deviations: Sequence[np.ndarray], rhs: np.ndarray) -> np.ndarray:
         """``d`` with ``(I - M) d = rhs``, ``trace d = 0``; ``M = prod (I + D_k)``, in order."""

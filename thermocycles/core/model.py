@@ -226,7 +226,8 @@ class CycleModel:
             return records
 
         return self.performance(heat=heat, work=work, cycle_time=cycle_time, values=values, ledger=ledger,
-                                batch=batch, method="linear_algebra", backend=chosen.name)
+                                batch=batch, method="linear_algebra", backend=chosen.name,
+                                resolution=solution.resolution)
 
     def mean_energy(self, populations: np.ndarray, control: Any, substance_values: Mapping[str, Any]) -> Any:
         """``Tr(H rho) = sum_i p_i E_i``, with ``p_i`` the populations of the eigenstates of
@@ -255,16 +256,23 @@ class CycleModel:
 
     def performance(self, *, heat: Mapping[str, Any], work: Any, cycle_time: Any,
                     values: Mapping[str, Any], ledger: Callable[[], list[StrokeRecord]],
-                    batch: tuple[int, ...], method: str, backend: str = "populations") -> Performance:
-        """Assemble a natural-unit :class:`Performance`, broadcasting totals to ``batch``."""
+                    batch: tuple[int, ...], method: str, backend: str = "populations",
+                    resolution: Any = None) -> Performance:
+        """Assemble a natural-unit :class:`Performance`, broadcasting totals to ``batch``.
+
+        ``resolution``: the round-off floor of the net flows where the path forms them by plain
+        summation (see :attr:`Performance.resolution`); None where they keep relative precision.
+        """
         if batch:
             heat = {r: _to_shape(q, batch) for r, q in heat.items()}
             work = _to_shape(work, batch)
             cycle_time = _to_shape(cycle_time, batch)
+            if resolution is not None:
+                resolution = _to_shape(resolution, batch)
         temperatures = {r: values[n] for r, n in self._temperature_items}
         return Performance(heat=heat, work=work, cycle_time=cycle_time, temperatures=temperatures,
                            ledger=ledger, units=False, control_kind=self.substance.control_kind,
-                           method=method, backend=backend)
+                           method=method, backend=backend, resolution=resolution)
 
 
 def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:

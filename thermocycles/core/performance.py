@@ -137,6 +137,7 @@ class Performance:
         control_kind: Kind = ENERGY,
         method: str = "",
         backend: str = "populations",
+        resolution: Any = None,
     ):
         self._heat = heat if type(heat) is dict else dict(heat)
         self._work = work
@@ -151,6 +152,8 @@ class Performance:
         #: "populations", "density_matrix" or "mean_occupation" (the untruncated oscillator's closed
         #: form): the state space the record was computed in
         self.backend = backend
+        #: round-off floor of the net flows (natural units; None where they keep relative precision)
+        self._resolution = resolution
 
     def with_units(self, units: bool) -> Performance:
         """The same record with (for a cycle built with units) or without units."""
@@ -158,7 +161,8 @@ class Performance:
             return self
         twin = Performance(heat=self._heat, work=self._work, cycle_time=self._cycle_time,
                            temperatures=self._temperatures, ledger=self._ledger, units=units,
-                           control_kind=self._control_kind, method=self.method, backend=self.backend)
+                           control_kind=self._control_kind, method=self.method, backend=self.backend,
+                           resolution=self._resolution)
         twin._records = self._records
         twin.__dict__.update({k: v for k, v in self.__dict__.items() if k.startswith("_n_")})
         return twin
@@ -178,8 +182,33 @@ class Performance:
         records = tuple(self.natural_strokes())
         state = dict(heat=self._heat, work=self._work, cycle_time=self._cycle_time,
                      temperatures=self._temperatures, units=self._units,
-                     control_kind=self._control_kind, method=self.method, backend=self.backend)
+                     control_kind=self._control_kind, method=self.method, backend=self.backend,
+                     resolution=self._resolution)
         return (_rebuild_performance, (state, records))
+
+    @property
+    def resolution(self) -> Any:
+        """Magnitude at or below which this record's net heats and work are round-off (zero).
+
+        ``0`` where the evaluation path keeps the relative precision of the net flows down to
+        underflow (the closed forms; the periodic solve where every reference state is a Gibbs state
+        known in closed form): their signs are then exact. Elsewhere (e.g. the density-matrix
+        backend with a basis that turns from stroke to stroke, isotherms) the net flows are sums of
+        larger per-stroke flows, and this is :data:`~thermocycles.core.modes.GROSS_TOLERANCE` times
+        the gross turnover (the sum of every stroke's |heat| and |work|). :attr:`mode` (and so
+        ``cop``, ``chi``, ``efficiency``) treats flows at or below it as zero: a cycle whose net
+        flows are all round-off is idle.
+
+        Examples
+        --------
+        >>> import thermocycles as tc
+        >>> fridge = tc.quantum_otto_cycle(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,
+        ...     w_a=1.0, w_b=3.0, tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1)
+        >>> fridge.performance().resolution
+        0.0
+        """
+        value = 0.0 if self._resolution is None else self._resolution
+        return self._out(value, ENERGY)
 
     @property
     def has_units(self) -> bool:
@@ -261,12 +290,12 @@ class Performance:
     @cached_property
     def _n_refrigerator(self) -> Any:
         """Where the cycle runs as a refrigerator (bool, or a bool array)."""
-        return runs_as(_REFRIGERATOR_MODE, self._n_q_c, self._n_q_h, self._work)
+        return runs_as(_REFRIGERATOR_MODE, self._n_q_c, self._n_q_h, self._work, self._resolution)
 
     @cached_property
     def _n_engine(self) -> Any:
         """Where the cycle runs as an engine (bool, or a bool array)."""
-        return runs_as(_ENGINE_MODE, self._n_q_c, self._n_q_h, self._work)
+        return runs_as(_ENGINE_MODE, self._n_q_c, self._n_q_h, self._work, self._resolution)
 
     def _n_algebraic(self, figure: str) -> Any:
         if figure == "cop":
@@ -419,8 +448,8 @@ class Performance:
         """Operating mode (:class:`Mode`; an array of mode names for array parameters)."""
         if len(self._heat) == 1:
             (q,) = self._heat.values()
-            return classify_mode(0.0 * q, -q, self._work)  # one reservoir: heater or idle
-        return classify_mode(self._n_q_c, self._n_q_h, self._work)
+            return classify_mode(0.0 * q, -q, self._work, self._resolution)  # one reservoir: heater or idle
+        return classify_mode(self._n_q_c, self._n_q_h, self._work, self._resolution)
 
     @cached_property
     def strokes(self) -> tuple[StrokeRecord, ...]:

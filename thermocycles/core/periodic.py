@@ -25,6 +25,13 @@ Works are taken as ``w_k . x_first + w_k . (changes of state since the first cor
 the first parts add up to ``(sum of the work rows) . x_first``, zero for an Otto cycle, and the
 changes are as small as the heats, so the total work keeps its relative precision near
 reversibility and for fast cycles alike; the first law ``sum(heats) + work = 0`` holds to round-off.
+
+Where some step forms a state difference by plain subtraction (a reference without a closed-form
+label, labels in different eigenbases, a reference moved by a rotation of the density matrix, work
+rows that do not cancel exactly, heat read from a stroke without a stationary state), the net flows
+are sums of larger per-stroke flows and keep only an absolute precision: the solution's
+``resolution`` is then :data:`~thermocycles.core.modes.GROSS_TOLERANCE` times the gross turnover
+(every stroke's |heat| and |work| added up), the size below which a net flow is round-off.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import attrs
 import numpy as np
 
 from .linear_map import LinearMap, Reference, dot, matvec
+from .modes import GROSS_TOLERANCE
 
 
 class SolveSupport(Protocol):
@@ -48,6 +56,9 @@ class SolveSupport(Protocol):
 
     def start_reference(self, maps: Sequence[LinearMap]) -> Reference:
         """A reference state to start from when no stroke has a stationary state."""
+
+    # optional: ``stable_gap(a, b) -> bool``, whether :meth:`gap` keeps relative precision for these
+    # two references everywhere (a support without it is taken to subtract plainly)
 
 
 @attrs.frozen
@@ -66,6 +77,9 @@ class PeriodicSolution:
         Work done on the substance during each stroke.
     total_work : ndarray
         Their sum, formed so that it keeps its relative precision near reversibility.
+    resolution : ndarray or None
+        None where the net flows keep relative precision; otherwise the size below which they are
+        round-off (``GROSS_TOLERANCE`` times the gross turnover), see the module docstring.
     """
 
     starts: list[np.ndarray]
@@ -73,6 +87,7 @@ class PeriodicSolution:
     heat: list[dict[str, np.ndarray]]
     work: list[np.ndarray]
     total_work: np.ndarray
+    resolution: np.ndarray | None = None
 
 
 def transported(m: LinearMap, r: Reference, moves: bool = True) -> Reference:
@@ -97,6 +112,8 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
     # known to be exactly zero are skipped below: they would only add exact zeros. ``None`` stands
     # for such a vector (no gap yet, a stroke's zero change, ...).
     moves = [bool(np.asarray(m.deviation).any()) for m in maps]
+    stable_gap = getattr(support, "stable_gap", None)
+    plain = False  # whether some step subtracts plainly (the net flows then have an absolute floor)
 
     # first pass: references at each corner and the gaps to the contacts' stationary states. The
     # right-hand side is sum_k (P_k - I) g_k + sum_transports (T r - r), P_k the maps from contact k
@@ -115,6 +132,7 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
         if m.fixed is not None:
             if r is not m.fixed:
                 gaps[k] = support.gap(r, m.fixed)
+                plain = plain or stable_gap is None or not stable_gap(r, m.fixed)
                 gaps_sum = gaps[k] if gaps_sum is None else gaps_sum + gaps[k]
             r = m.fixed
         if moves[k] and gaps_sum is not None:
@@ -125,6 +143,7 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
             if image is not r:
                 jump = image.vector - r.vector
                 moved = jump if moved is None else moved + jump
+                plain = plain or bool(jump.any())
             r = image
     r_end = r
     rhs = _total(partial, moved)
@@ -174,15 +193,25 @@ def solve_periodic(maps: Sequence[LinearMap], support: SolveSupport) -> Periodic
         if m.fixed is None:
             heat[k] = {name: dot(row, base) if since is None else dot(row, base) + dot(row, since)
                        for name, row in m.heat.items()}
+            plain = plain or any(np.asarray(row).any() for row in m.heat.values())
         since = _total(since, changes[k])
     rows = maps[0].work
     for m in maps[1:]:
         rows = rows + m.work
     if np.asarray(rows).any():
         total_work = total_work + dot(rows, base)
+        plain = True
     total_work = np.asarray(total_work)[()]
+    resolution = None
+    if plain:
+        gross: Any = 0.0
+        for k in range(n):
+            gross = gross + np.abs(work[k])
+            for q in heat[k].values():
+                gross = gross + np.abs(q)
+        resolution = GROSS_TOLERANCE * np.asarray(gross, dtype=float)[()]
     return PeriodicSolution([starts[k] for k in range(n)], [ends[k] for k in range(n)],
-                            [heat[k] for k in range(n)], [work[k] for k in range(n)], total_work)
+                            [heat[k] for k in range(n)], [work[k] for k in range(n)], total_work, resolution)
 
 
 def _total(a: Any, b: Any) -> Any:
@@ -207,7 +236,6 @@ def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray | None],
     if not candidates or len(maps) < 2:
         return
     strengths = [-np.asarray(maps[k].deviation).diagonal(axis1=-2, axis2=-1).min(axis=-1) for k in candidates]
-    total = sum(c for c in changes.values() if c is not None)
     chosen: dict[int, Any]
     if all(x.ndim == 0 for x in strengths):  # one cycle: the first strongest (as argmax picks)
         chosen = {candidates[max(range(len(strengths)), key=strengths.__getitem__)]: True}
@@ -221,7 +249,10 @@ def _rebalance(maps: Sequence[LinearMap], changes: dict[int, np.ndarray | None],
         energy = maps[k].energy
         assert energy is not None  # a candidate
         current = changes[k]
-        change: Any = (0.0 if current is None else current) - total
+        # minus the sum of the others (not current - total: a tiny change of a weak contact next to
+        # this one's rounding error would be lost, e.g. gamma_c tau_c ~ 1e-300)
+        others = [c for j, c in changes.items() if j != k and c is not None]
+        change: Any = -sum(others) if others else np.zeros_like(np.asarray(maps[k].energy))
         if choose is True or np.all(choose):
             changes[k] = change
             heat[k] = {name: dot(energy, change)}

@@ -437,6 +437,16 @@ class DensityMatrixBackend(Backend):
         stable = embed(difference, la.basis)
         return stable if np.all(valid) else np.where(np.asarray(valid)[..., None], stable, plain)
 
+    def stable_gap(self, a: Reference, b: Reference) -> bool:
+        la, lb = a.label, b.label
+        if la is None or lb is None:
+            return False
+        valid = same_basis(la.basis, lb.basis)
+        for extra in (la.valid, lb.valid):
+            if extra is not None:
+                valid = valid & extra
+        return bool(np.all(valid))
+
     def solve(self, deviations: Sequence[np.ndarray], rhs: np.ndarray) -> np.ndarray:
         n2 = rhs.shape[-1]
         n = math.isqrt(n2)

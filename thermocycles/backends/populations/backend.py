@@ -148,6 +148,13 @@ class PopulationBackend(Backend):
         stable = gibbs_difference(la.energies, la.temperature, lb.energies, lb.temperature)
         return np.where(valid[..., None], stable, a.vector - b.vector)
 
+    def stable_gap(self, a: Reference, b: Reference) -> bool:
+        la, lb = a.label, b.label
+        if la is None or lb is None or la.basis is not None or lb.basis is not None:
+            return False
+        valid = _valid(la, lb)
+        return valid is None or bool(np.all(valid))
+
     def solve(self, deviations: Sequence[np.ndarray], rhs: np.ndarray) -> np.ndarray:
         return kernels.gth_solve(kernels.stochastic_product(list(deviations)), rhs)
 
