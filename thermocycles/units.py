@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import attrs
 import numpy as np
 
-from .errors import DimensionError
+from .errors import DimensionError, brief
 
 if TYPE_CHECKING:
     import pint
@@ -272,9 +272,9 @@ def to_natural(value: pint.Quantity, kind: Kind, where: str) -> Any:
         factor = _factor(kind, value.units) if value._ok_for_muldiv() else None
         natural = value.magnitude * factor if factor is not None else kind.to_natural(value)
     except DimensionError as exc:
-        raise DimensionError(f"{where}: {exc}; got {value:~P}") from None
+        raise DimensionError(f"{where}: {exc}; got {brief(value)}") from None
     if natural is None:
-        raise DimensionError(f"{where} must be {kind.expected}; got {value:~P}")
+        raise DimensionError(f"{where} must be {kind.expected}; got {brief(value)}")
     if np.ndim(natural):
         natural = np.array(natural, dtype=float)  # a copy: later edits of the quantity stay out
         natural.flags.writeable = False

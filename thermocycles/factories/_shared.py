@@ -7,12 +7,12 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core.modes import Mode
-from ..errors import ParameterError
+from ..errors import ParameterError, brief
 from ..spec.cycle import Cycle
 from ..spec.reservoirs import Reservoir
 from ..spec.strokes import QuantumAdiabat, Stroke, UnitaryStroke
 from ..spec.substances import Substance, TwoLevelSubstance
-from ..spec.values import natural_value
+from ..spec.values import check_broadcast, natural_value
 from ..units import TEMPERATURE
 
 #: the adiabats a factory can build
@@ -25,7 +25,7 @@ def substance_or_default(factory: str, substance: Any) -> Substance:
         return TwoLevelSubstance()
     if not isinstance(substance, Substance):
         raise ParameterError(f"{factory}: substance must be a Substance (e.g. TwoLevelSubstance(), Qubit(...)); "
-                             f"got {substance!r}")
+                             f"got {brief(substance)}")
     return substance
 
 
@@ -36,11 +36,12 @@ def reservoirs(factory: str, T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any,
     hot = Reservoir(name="h", temperature=T_h, coupling=gamma_h, law=law)
     t_c = np.asarray(natural_value(T_c, TEMPERATURE, "Reservoir 'c'.temperature"), dtype=float)
     t_h = np.asarray(natural_value(T_h, TEMPERATURE, "Reservoir 'h'.temperature"), dtype=float)
-    bad = np.broadcast_to(t_h <= t_c, np.broadcast_shapes(t_c.shape, t_h.shape))
+    shape = check_broadcast(factory, {"T_c": t_c.shape, "T_h": t_h.shape})
+    bad = np.broadcast_to(t_h <= t_c, shape)
     if bad.any():
         raise ParameterError(
             f"{factory}: T_h must be greater than T_c (the cycle works between a hot and a colder "
-            f"reservoir); got T_c={T_c!r}, T_h={T_h!r}{_at(bad)}")
+            f"reservoir); got T_c={brief(T_c, 50)}, T_h={brief(T_h, 50)}{_at(bad)}")
     ratio = t_c / t_h
     return cold, hot, (float(ratio) if ratio.ndim == 0 else ratio)
 
@@ -53,7 +54,7 @@ def adiabat(factory: str, kind: str, schedule: Any, *, name: str, start: Any, en
     if kind == "unitary":
         return UnitaryStroke(name=name, start=start, end=end, duration=duration, schedule=schedule)
     raise ParameterError(f"{factory}: adiabat must be one of {ADIABATS} ('ideal': ideal adiabatic following, "
-                         f"'unitary': the finite-time unitary ramp); got {kind!r}")
+                         f"'unitary': the finite-time unitary ramp); got {brief(kind)}")
 
 
 def check_ramp(factory: str, cycle: Cycle, start: str, end: str, what: str) -> None:

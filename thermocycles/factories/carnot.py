@@ -34,7 +34,7 @@ from ..core.modes import Mode
 from ..spec.cycle import Cycle
 from ..spec.strokes.isotherm import Isotherm
 from ..spec.substances import Substance, TwoLevelSubstance
-from ..spec.values import Parameter
+from ..spec.values import Parameter, check_broadcast, natural_value, value_shape
 from ._shared import adiabat as _adiabat
 from ._shared import check_ramp, require_mode, reservoirs, substance_or_default
 
@@ -99,8 +99,8 @@ def _build(factory: str, substance: Substance | None, *, T_c: Any, T_h: Any, gam
            law: Any, adiabat: str, schedule: Any) -> Cycle:
     substance = substance_or_default(factory, substance)
     cold, hot, theta = reservoirs(factory, T_c, T_h, gamma_c, gamma_h, law)
-    w_3 = _scaled(w_2, theta) if w_3 is None else w_3
-    w_4 = _scaled(w_1, theta) if w_4 is None else w_4
+    w_3 = _scaled(factory, "w_2", w_2, theta) if w_3 is None else w_3
+    w_4 = _scaled(factory, "w_1", w_1, theta) if w_4 is None else w_4
     w1, w2, w3, w4 = (Parameter(f"w_{k}", w) for k, w in enumerate((w_1, w_2, w_3, w_4), start=1))
     cycle = Cycle(substance=substance, strokes=[
         Isotherm(name="h", reservoir=hot, start=w1, end=w2, duration=tau_h, schedule=schedule),
@@ -164,8 +164,12 @@ def carnot_refrigerator(substance: Substance | None = None, *, T_c: Any, T_h: An
     return require_mode("carnot_refrigerator", cycle, Mode.REFRIGERATOR, "carnot_cycle", hint)
 
 
-def _scaled(w: Any, theta: Any) -> Any:
-    """``w T_c/T_h`` (a quantity keeps its unit; a list becomes an array)."""
+def _scaled(factory: str, name: str, w: Any, theta: Any) -> Any:
+    """``w T_c/T_h`` (a quantity keeps its unit; a list becomes an array); ``w`` is checked first
+    (a number, finite, not empty, broadcasting with the temperatures), so that the product cannot
+    fail inside numpy."""
+    natural = natural_value(w, None, f"{factory}: {name}")
+    check_broadcast(factory, {"T_c/T_h": np.shape(theta), name: value_shape(natural)})
     if isinstance(w, (list, tuple)):
         w = np.asarray(w, dtype=float)
     return w * theta

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..core.modes import Mode
-from ..errors import ParameterError
+from ..errors import ParameterError, brief
 from ..spec.cycle import Cycle
 from ..spec.reservoirs import Reservoir
 from ..spec.strokes import Isochore, QuantumAdiabat
@@ -110,7 +110,7 @@ def quantum_otto_refrigerator(*, T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any,
         at = f" at element {tuple(int(i) for i in np.argwhere(bad)[0])}" if bad.ndim else ""
         raise ParameterError(
             f"quantum_otto_refrigerator: T_h must be greater than T_c (a refrigerator pumps heat "
-            f"from the colder reservoir into the hotter one); got T_c={T_c!r}, T_h={T_h!r}{at}"
+            f"from the colder reservoir into the hotter one); got T_c={brief(T_c, 50)}, T_h={brief(T_h, 50)}{at}"
         )
     return require_mode("quantum_otto_refrigerator", cycle, Mode.REFRIGERATOR, "quantum_otto_cycle",
                         _two_level_refrigerates)
@@ -195,7 +195,7 @@ def _build(factory: str, substance: Substance | None, *, T_c: Any, T_h: Any, gam
     substance = substance_or_default(factory, substance)
     if adiabat == "ideal" and not (isinstance(schedule, str) and schedule == "linear"):
         raise ParameterError(f"{factory}: schedule applies to adiabat='unitary' (an ideal adiabat has no "
-                             f"schedule); got schedule={schedule!r} with adiabat='ideal'")
+                             f"schedule); got schedule={brief(schedule)} with adiabat='ideal'")
     cold, hot, _ = reservoirs(factory, T_c, T_h, gamma_c, gamma_h, law)
     wa, wb = Parameter("w_a", w_a), Parameter("w_b", w_b)
     return Cycle(substance=substance, strokes=[

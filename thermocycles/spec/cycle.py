@@ -8,17 +8,27 @@ import attrs
 
 from ..core.model import CycleModel
 from ..core.performance import Performance
-from ..errors import CycleError, ParameterError
+from ..errors import CycleError, ParameterError, brief
 from .parameters import ParameterSpec, build_parameter_table
 from .reservoirs import Reservoir
 from .strokes.base import Stroke
 from .substances.base import Substance
-from .values import Parameter, check_unit_mode, value_specs
+from .values import (
+    Parameter,
+    check_broadcast,
+    check_constraint,
+    check_unit_mode,
+    describe_value,
+    natural_value,
+    value_shape,
+    value_specs,
+    values_equal,
+)
 
 
 def _is_substance(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     if not isinstance(value, Substance):
-        raise ParameterError(f"Cycle.substance must be a Substance (e.g. TwoLevelSubstance()); got {value!r}")
+        raise ParameterError(f"Cycle.substance must be a Substance (e.g. TwoLevelSubstance()); got {brief(value)}")
 
 
 def _as_strokes(value: Any) -> Any:
@@ -34,13 +44,14 @@ def _are_strokes(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     if not isinstance(value, tuple):
         raise CycleError(
             f"Cycle.strokes must be a sequence of strokes (e.g. [Isochore(...), QuantumAdiabat(...), "
-            f"...]); got {value!r}"
+            f"...]); got {brief(value)}"
         )
     if not value:
         raise CycleError("Cycle.strokes must hold at least one stroke; got none")
     for k, stroke in enumerate(value):
         if not isinstance(stroke, Stroke):
-            raise CycleError(f"Cycle.strokes[{k}] must be a Stroke (Isochore, QuantumAdiabat, ...); got {stroke!r}")
+            raise CycleError(f"Cycle.strokes[{k}] must be a Stroke (Isochore, QuantumAdiabat, ...); "
+                             f"got {brief(stroke)}")
         if not (stroke.describes_evolution() or stroke.has_population_map()):
             raise CycleError(
                 f"Cycle.strokes[{k}]: {type(stroke).__name__} implements neither evolution(ctx) (its "
@@ -100,11 +111,11 @@ class Cycle:
             for res in stroke.reservoirs():
                 if not isinstance(res, Reservoir):
                     raise CycleError(f"{type(stroke).__name__} {stroke.name!r}.reservoirs() must return "
-                                     f"Reservoir objects; got {res!r}")
+                                     f"Reservoir objects; got {brief(res)}")
                 seen = reservoirs.setdefault(res.name, res)
                 if seen is not res and seen != res:
                     raise CycleError(
-                        f"two different reservoirs are named {res.name!r} ({seen!r} and {res!r}); "
+                        f"two different reservoirs are named {res.name!r} ({_difference(seen, res)}); "
                         f"a name identifies one reservoir: rename one, or use the same object"
                     )
         object.__setattr__(self, "_reservoirs", tuple(reservoirs.values()))
@@ -169,8 +180,29 @@ class Cycle:
         """
         return self.model.evaluate(method=method, backend=backend, units=True)
 
+    def _check_new_values(self, specs: dict[str, ParameterSpec], values: dict[str, Any]) -> None:
+        """Check the names, kinds, signs and shapes of new parameter values (messages name the
+        parameters as the user gave them)."""
+        unknown = [name for name in values if name not in specs]
+        if unknown:
+            names = list(specs)
+            shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+            raise ParameterError(f"Cycle.with_parameters: unknown parameter(s) {brief(sorted(unknown), 80)} for this "
+                                 f"cycle; valid names: {shown}")
+        shapes = {name: value_shape(spec.natural) for name, spec in specs.items()}
+        for name, value in values.items():
+            spec = specs[name]
+            where = f"Cycle.with_parameters: {name} ({spec.uses[0]})"
+            natural = natural_value(value, spec.kind, where)
+            check_constraint(natural, spec.constraint, where, value)
+            shapes[name] = value_shape(natural)
+        check_broadcast("Cycle.with_parameters", shapes)
+
     def with_parameters(self, **values: Any) -> Cycle:
         """A new cycle with some parameters changed (every field that shares them changes).
+
+        Each new value is checked (kind, sign, finite, not empty) and all parameter arrays must
+        broadcast together; errors name the parameter.
 
         Examples
         --------
@@ -180,8 +212,8 @@ class Cycle:
         >>> fridge.with_parameters(w_a=1.5).parameters["w_a"]
         1.5
         """
-        self.model.values(values)  # checks the names
-        binding = self._table[1]
+        specs, binding = self._table
+        self._check_new_values(specs, values)
 
         def evolve(component: Any, owner: tuple, **extra: Any) -> Any:
             changes = dict(extra)
@@ -212,6 +244,19 @@ class Cycle:
                         extra[f.name.lstrip("_")] = new
             strokes.append(evolve(stroke, ("stroke", k), **extra))
         return Cycle(substance=evolve(self.substance, ("substance",)), strokes=strokes)
+
+
+def _difference(a: Any, b: Any) -> str:
+    """How two reservoirs of one name differ, briefly (their reprs may hold whole arrays)."""
+    if type(a) is not type(b):
+        return f"a {type(a).__name__} and a {type(b).__name__}"
+    fields = [f.name for f in attrs.fields(type(a))
+              if f.eq and not values_equal(getattr(a, f.name), getattr(b, f.name))][:2] or ["name"]
+
+    def show(r: Any) -> str:
+        return ", ".join(f"{name}={describe_value(getattr(r, name))}" for name in fields)
+
+    return f"one has {show(a)}, the other {show(b)}"
 
 
 def _rebuild(substance: Substance, strokes: tuple[Stroke, ...]) -> Cycle:

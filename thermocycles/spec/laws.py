@@ -32,7 +32,7 @@ import attrs
 import numpy as np
 from scipy.special import expit
 
-from ..errors import ParameterError
+from ..errors import ParameterError, brief, clip
 
 LawFunction = Callable[[Any, Any, Any], Any]
 
@@ -102,11 +102,12 @@ class BathLaw:
 
     def __attrs_post_init__(self) -> None:
         if not callable(self.function):
-            raise ParameterError(f"BathLaw.function must be a callable k(omega, beta, gamma); got {self.function!r}")
+            raise ParameterError(f"BathLaw.function must be a callable k(omega, beta, gamma); "
+                                 f"got {brief(self.function)}")
         if not self.name:
             object.__setattr__(self, "name", getattr(self.function, "__name__", "law"))
         if not isinstance(self.detailed_balance, bool):
-            raise ParameterError(f"BathLaw.detailed_balance must be True or False; got {self.detailed_balance!r}")
+            raise ParameterError(f"BathLaw.detailed_balance must be True or False; got {brief(self.detailed_balance)}")
         if not self._builtin:
             self._check_on_grid()
 
@@ -220,7 +221,7 @@ class BathLaw:
             up = np.asarray(self.function(-omega, beta, 1.0), dtype=float)
         except Exception as exc:
             raise ParameterError(
-                f"bath law {self.name!r} failed on numpy arrays ({type(exc).__name__}: {exc}); a law is "
+                f"bath law {self.name!r} failed on numpy arrays ({type(exc).__name__}: {clip(exc, 100)}); a law is "
                 f"k(omega, beta, gamma) on arrays that broadcast") from None
         if down.shape != np.broadcast_shapes(omega.shape, beta.shape):
             raise ParameterError(

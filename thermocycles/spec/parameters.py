@@ -29,10 +29,12 @@ from .values import (
     NONNEGATIVE,
     POSITIVE,
     Parameter,
+    check_broadcast,
     check_constraint,
     component_label,
     describe_value,
     natural_value,
+    value_shape,
     value_specs,
 )
 
@@ -220,4 +222,6 @@ def build_parameter_table(
                                     tuple(s.where for s in slots), constraint)
         for s in slots:
             binding[(s.owner, s.field)] = name
+    # every parameter array meets every other one in the evaluation: their shapes must broadcast
+    check_broadcast("Cycle", {name: value_shape(spec.natural) for name, spec in specs.items()})
     return specs, binding

@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Mapping
 import attrs
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, brief
 from ..units import RATE, TEMPERATURE
 from .laws import LAWS, TANH, BathLaw, as_law
 from .values import POSITIVE, Component, check_identifier, value_field
@@ -17,7 +17,7 @@ def _is_law(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     if not isinstance(value, BathLaw):
         raise ParameterError(
             f"{type(instance).__name__}.law must be one of {', '.join(map(repr, LAWS))}, a callable "
-            f"k(omega, beta, gamma) or a BathLaw; got {value!r}")
+            f"k(omega, beta, gamma) or a BathLaw; got {brief(value)}")
 
 
 @attrs.frozen(kw_only=True)

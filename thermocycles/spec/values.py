@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import keyword
 import math
+import numbers
 from typing import Any
 
 import attrs
 import numpy as np
 
-from ..errors import DimensionError, ParameterError
+from ..errors import DimensionError, ParameterError, brief
 from ..units import DIMENSIONLESS, Kind, is_quantity, to_natural
 
 _META_KEY = "thermocycles"
@@ -34,8 +35,11 @@ def _normalize(value: Any) -> Any:
     """
     if isinstance(value, (Parameter, bool, np.bool_)) or is_quantity(value):
         return value
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
+    if isinstance(value, (numbers.Real, np.integer, np.floating)):  # int, float, Fraction, numpy scalars
+        try:
+            return float(value) + 0.0  # + 0.0: -0.0 is zero, with no sign to leak into 1/x
+        except (TypeError, ValueError, OverflowError):
+            return value  # validation explains
     if is_quantity(value) and isinstance(value.magnitude, np.ndarray):
         return type(value)(frozen_array(value.magnitude), value.units)
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -61,6 +65,7 @@ def frozen_array(value: Any) -> np.ndarray | None:
         if any(isinstance(x, (bool, np.bool_)) for x in items):
             return None
     array = np.array(raw, dtype=float)  # a copy, read-only: a frozen object stays as validated
+    array += 0.0  # -0.0 becomes 0.0 (a zero with no sign to leak into 1/x)
     array.flags.writeable = False
     return array
 
@@ -91,7 +96,7 @@ def check_identifier(instance: Any, attribute: attrs.Attribute, value: Any) -> N
     if not isinstance(value, str) or not value.isidentifier() or keyword.iskeyword(value):
         raise ParameterError(
             f"{type(instance).__name__}.{attribute.name} must be a Python identifier "
-            f"(letters, digits, underscores, e.g. 'w_a'); got {value!r}"
+            f"(letters, digits, underscores, e.g. 'w_a'); got {brief(value)}"
         )
 
 
@@ -186,23 +191,25 @@ _SPECS: dict[type, tuple[tuple[str, ValueSpec], ...]] = {}
 
 
 def describe_value(value: Any) -> str:
-    """A value as error messages show it (quantity with units, array shape, parameter name)."""
+    """A value as error messages show it, briefly (quantity with units, array shape and dtype,
+    parameter name; see :func:`thermocycles.errors.brief`)."""
     if isinstance(value, Parameter):
         return f"{describe_value(value.value)} (parameter {value.name!r})"
-    if is_quantity(value):
-        return f"{value:~P}"
-    if isinstance(value, np.ndarray):
-        return f"array of shape {value.shape}"
-    return repr(value)
+    return brief(value)
 
 
 def check_finite(natural: Any, where: str, expected: str, given: Any) -> None:
-    """Raise unless every element of ``natural`` is a finite real number."""
+    """Raise unless ``natural`` is a finite real number or a non-empty array of them."""
     if type(natural) is float and math.isfinite(natural):
         return
-    arr = np.asarray(natural)
+    try:
+        arr = np.asarray(natural)
+    except Exception:  # e.g. a ragged sequence inside a quantity
+        raise ParameterError(f"{where} must be {expected}; got {describe_value(given)}") from None
     if arr.dtype.kind not in "fiu":
         raise ParameterError(f"{where} must be {expected}; got {describe_value(given)}")
+    if arr.size == 0:
+        raise ParameterError(f"{where}: empty array (shape {arr.shape}); give at least one value")
     bad = ~np.isfinite(arr)
     if bad.any():
         idx = np.argwhere(bad)[0]
@@ -236,7 +243,7 @@ def natural_value(raw: Any, kind: Kind | None, where: str) -> Any:
     expected = kind.expected if kind is not None else "a real number, array or quantity"
     if isinstance(raw, (bool, np.bool_, list, tuple, str)) or raw is None:
         # lists and tuples reach here only when they are not all real numbers (see _normalize)
-        raise ParameterError(f"{where} must be {expected}; got {raw!r}")
+        raise ParameterError(f"{where} must be {expected}; got {describe_value(raw)}")
     if is_quantity(raw):
         check_finite(raw.magnitude, where, expected, raw)
         if kind is None:
@@ -244,6 +251,49 @@ def natural_value(raw: Any, kind: Kind | None, where: str) -> Any:
         return to_natural(raw, kind, where)
     check_finite(raw, where, expected, raw)
     return raw
+
+
+def value_shape(natural: Any) -> tuple[int, ...]:
+    """The array shape of a validated value (of its magnitude, for a quantity); ``()`` for a scalar."""
+    return tuple(np.shape(natural.magnitude if is_quantity(natural) else natural))
+
+
+def check_broadcast(owner: str, shapes: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
+    """The common broadcast shape of named arrays; raise a ParameterError naming two that clash.
+
+    Parameters
+    ----------
+    owner : str
+        The class or function the values were given to (``"Cycle"``, ``"Cycle.with_parameters"``).
+    shapes : dict of str to tuple
+        The shape of each value, by the name the user knows it by (a field or a parameter).
+
+    Examples
+    --------
+    >>> check_broadcast("Cycle", {"T_c": (3, 1), "w_b": (4,)})
+    (3, 4)
+    >>> check_broadcast("Cycle", {"T_c": (3,), "tau_c": (), "w_b": (4,)})
+    Traceback (most recent call last):
+    ...
+    thermocycles.errors.ParameterError: Cycle: T_c has shape (3,) and w_b has shape (4,), which do not
+    broadcast together (numpy rules: ...)
+    """
+    arrays = {name: shape for name, shape in shapes.items() if shape}
+    try:
+        return tuple(np.broadcast_shapes(*arrays.values())) if arrays else ()
+    except ValueError:
+        pass
+    names = list(arrays)
+    for j, b in enumerate(names):
+        for a in names[:j]:
+            try:
+                np.broadcast_shapes(arrays[a], arrays[b])
+            except ValueError:
+                raise ParameterError(
+                    f"{owner}: {a} has shape {arrays[a]} and {b} has shape {arrays[b]}, which do not broadcast "
+                    f"together (numpy rules: from the last axis, each length equal or 1; e.g. shapes (3, 1) "
+                    f"and (4,) make a 3 x 4 grid)") from None
+    raise AssertionError("shapes that do not broadcast have a pair that does not")  # pragma: no cover
 
 
 def uses_units(raw: Any) -> bool:
@@ -307,12 +357,15 @@ class Component:
 
     def __attrs_post_init__(self) -> None:
         cls = component_label(self)
+        shapes = {}
         for name, spec in value_specs(type(self)):
             raw = getattr(self, name)
             where = f"{cls}.{name}"
             natural = natural_value(raw, spec.kind, where)
             if spec.kind is not None:
                 check_constraint(natural, spec.constraint, where, raw)
+            shapes[name] = value_shape(natural)
+        check_broadcast(cls, shapes)
         check_unit_mode(cls, self.unit_items())
 
     def unit_items(self) -> list[tuple[str, Any]]:

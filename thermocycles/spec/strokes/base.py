@@ -21,7 +21,7 @@ import attrs
 
 from ...core.context import StrokeContext
 from ...core.linear_map import LinearMap
-from ...errors import ParameterError
+from ...errors import ParameterError, brief
 from ...units import TIME
 from ..reservoirs import Reservoir
 from ..values import NONNEGATIVE, Component, check_identifier, value_field
@@ -30,7 +30,7 @@ from ..values import NONNEGATIVE, Component, check_identifier, value_field
 def is_reservoir(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
     """attrs validator: the field holds a Reservoir."""
     if not isinstance(value, Reservoir):
-        raise ParameterError(f"{type(instance).__name__}.{attribute.name} must be a Reservoir; got {value!r}")
+        raise ParameterError(f"{type(instance).__name__}.{attribute.name} must be a Reservoir; got {brief(value)}")
 
 
 @attrs.frozen(kw_only=True)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import attrs
 import numpy as np
 
-from ...errors import ParameterError
+from ...errors import ParameterError, brief, clip
 
 
 def linear(x: np.ndarray) -> np.ndarray:
@@ -45,16 +45,16 @@ def check(schedule: Any, where: str) -> None:
     if isinstance(schedule, str):
         if schedule not in SCHEDULES:
             raise ParameterError(f"{where} must be one of {', '.join(map(repr, SCHEDULES))} or a function "
-                                 f"s(t/tau) with s(0) = 0 and s(1) = 1; got {schedule!r}")
+                                 f"s(t/tau) with s(0) = 0 and s(1) = 1; got {brief(schedule)}")
         return
     if not callable(schedule):
         raise ParameterError(f"{where} must be a schedule name ({', '.join(map(repr, SCHEDULES))}) or a "
-                             f"function s(t/tau); got {schedule!r}")
+                             f"function s(t/tau); got {brief(schedule)}")
     try:
         values = np.asarray(schedule(_PROBE), dtype=float)
     except Exception as exc:
         raise ParameterError(f"{where}: the schedule failed on a numpy array of t/tau values "
-                             f"({type(exc).__name__}: {exc}); it must be vectorised") from None
+                             f"({type(exc).__name__}: {clip(exc, 100)}); it must be vectorised") from None
     if values.shape != _PROBE.shape:
         raise ParameterError(f"{where}: the schedule returned shape {values.shape} for t/tau of shape "
                              f"{_PROBE.shape}; it must return one value per point")

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 import attrs
 import numpy as np
 
-from ...errors import ParameterError
+from ...errors import ParameterError, brief
 from ...units import ENERGY, is_quantity, to_natural
 from .base import HamiltonianSubstance, hermitian_part_error
 
@@ -54,7 +54,7 @@ def _read_matrix(owner: str, field: str, value: Any, *, kind: Any = None) -> np.
     where = f"{owner}.{field}"
     if is_quantity(value):
         if kind is None:
-            raise ParameterError(f"{where} is dimensionless; got a quantity with units {value.units}")
+            raise ParameterError(f"{where} is dimensionless; got a quantity with units {brief(value.units, 40)}")
         factor = to_natural(type(value)(1.0, value.units), kind, where)  # conversions are linear
         value = np.asarray(value.magnitude) * factor
     try:
@@ -63,7 +63,7 @@ def _read_matrix(owner: str, field: str, value: Any, *, kind: Any = None) -> np.
         array = np.asarray(None)
     if array.dtype.kind not in "iufc" or array.ndim != 2 or array.shape[0] != array.shape[1] or array.size == 0:
         raise ParameterError(f"{where} must be a square matrix (N x N numbers or a QuTiP Qobj); got "
-                             f"{'shape ' + str(array.shape) if array.dtype.kind in 'iufc' else repr(value)[:80]}")
+                             f"{'shape ' + str(array.shape) if array.dtype.kind in 'iufc' else brief(value)}")
     array = array.astype(complex)
     if not np.isfinite(array).all():
         raise ParameterError(f"{where} must be finite; got a matrix with inf or nan entries")

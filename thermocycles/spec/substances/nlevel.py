@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping
 import attrs
 import numpy as np
 
-from ...errors import ParameterError
+from ...errors import ParameterError, brief, clip
 from ..values import frozen_array
 from .base import Substance
 from .matrix import _as_matrix, _read_matrix, _repr_matrix, matrix_eq
@@ -32,7 +32,9 @@ def _same_factors(a: Any, b: Any) -> bool:
 
 
 def _describe(value: Any) -> str:
-    return repr(value) if not isinstance(value, np.ndarray) else np.array2string(value, threshold=8)
+    if not isinstance(value, np.ndarray):
+        return brief(value)
+    return clip(np.array2string(value, threshold=8, edgeitems=2, precision=6), 80)
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -119,7 +121,7 @@ class NLevel(Substance):
     def _check_factors(self, owner: str, given_count: int | None) -> int:
         factors = self.factors
         if not isinstance(factors, np.ndarray) or factors.ndim != 1:
-            shape = f"shape {factors.shape}" if isinstance(factors, np.ndarray) else repr(factors)[:80]
+            shape = f"shape {factors.shape}" if isinstance(factors, np.ndarray) else brief(factors)
             raise ParameterError(f"{owner}.factors must be a 1-D sequence of real numbers (levels factors * w); "
                                  f"got {shape}")
         if factors.size < 2:
@@ -135,19 +137,20 @@ class NLevel(Substance):
         function = self._function
         if not callable(function):
             raise ParameterError(f"{owner}.energies must be a function of the control w returning the level "
-                                 f"energies (shape w.shape + (N,)); got {function!r}")
+                                 f"energies (shape w.shape + (N,)); got {brief(function)}")
         for probe in (PROBE[1], PROBE):
             w = np.asarray(probe)
             try:
                 out = np.asarray(function(w), dtype=float)
             except Exception as exc:
-                raise ParameterError(f"{owner}.energies failed at w = {w} ({type(exc).__name__}: {exc}); it must "
+                raise ParameterError(f"{owner}.energies failed at w = {w} ({type(exc).__name__}: {clip(exc, 100)}); "
+                                     f"it must "
                                      f"be a vectorised function of a numpy array of controls") from None
             if out.shape != w.shape + (count,):
                 raise ParameterError(f"{owner}.energies must return shape w.shape + (N,) = {w.shape + (count,)} "
                                      f"for n_levels = {count}; got shape {out.shape} at w = {w}")
             if not np.isfinite(out).all():
-                raise ParameterError(f"{owner}.energies must return finite energies; got {out} at w = {w}")
+                raise ParameterError(f"{owner}.energies must return finite energies; got {_describe(out)} at w = {w}")
 
     def __repr__(self) -> str:
         levels = (f"factors={_describe(self.factors)}" if self.factors is not None else

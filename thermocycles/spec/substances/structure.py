@@ -11,7 +11,7 @@ import numbers
 from fractions import Fraction
 from typing import Any
 
-from ...errors import ParameterError
+from ...errors import ParameterError, brief
 
 
 def _is_integer(value: Any) -> bool:
@@ -37,7 +37,8 @@ def check_level_count(owner: str, field: str, value: Any, *, minimum: int = 2) -
     thermocycles.errors.ParameterError: HarmonicOscillator.levels must be an integer >= 2 (a number of levels); got 1
     """
     if not _is_integer(value) or value < minimum:
-        raise ParameterError(f"{owner}.{field} must be an integer >= {minimum} (a number of levels); got {value!r}")
+        raise ParameterError(f"{owner}.{field} must be an integer >= {minimum} (a number of levels); "
+                             f"got {brief(value)}")
     return int(value)
 
 
@@ -58,7 +59,7 @@ def half_integer(owner: str, field: str, value: Any) -> Fraction:
     thermocycles.errors.ParameterError: Spin.j must be a positive half-integer (1/2, 1, 3/2, ...; got 0.3
     """
     expected = "a positive half-integer (1/2, 1, 3/2, 2, ...; an int, a float such as 1.5, or a Fraction)"
-    bad = ParameterError(f"{owner}.{field} must be {expected}; got {value!r}")
+    bad = ParameterError(f"{owner}.{field} must be {expected}; got {brief(value)}")
     if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, numbers.Real):
         raise bad
     if isinstance(value, numbers.Integral):
