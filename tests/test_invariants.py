@@ -45,6 +45,7 @@ from __future__ import annotations
 import decimal
 import math
 from decimal import Decimal, localcontext
+from fractions import Fraction
 from typing import Any, ClassVar, Mapping
 
 import attrs
@@ -716,3 +717,295 @@ def test_three_level_against_independent_reference(params):
     atol = 1e-11 * max(params["w_a"], params["w_b"])
     assert perf.q_c == pytest.approx(ref["q_c"], rel=1e-8, abs=atol)
     assert perf.q_h == pytest.approx(ref["q_h"], rel=1e-8, abs=atol)
+
+
+# -- the boundaries of the domain -------------------------------------------------------------
+#
+# The properties above keep |ln(v/u)| >= LOG_MARGIN; the ones below sample the edges on purpose:
+# points exactly on, and one or a few ulps either side of, the reversible point v = u (w_b / w_a =
+# T_h / T_c, where the refrigerator turns into an engine and the Carnot bounds are reached), zero
+# contact and adiabat durations, w_a = w_b, T_c = T_h, and couplings from 1e-300 to 1e300. Every
+# expected value comes from exact arithmetic on the double inputs (fractions / decimal), never from
+# the library.
+#
+# Tolerances (eps = 2.2e-16)
+# * first law: sum(heat) + work is a sum of 4 stroke energies, each a correctly rounded product or
+#   difference of a few terms; the round-off is bounded by ~8 eps times the GROSS turnover
+#   T = sum over strokes of (|work| + sum |heat|), not by the net figures (which vanish at the
+#   boundary while the adiabat works stay O(w) on the generic path). ``TURNOVER_RTOL = 64 eps``.
+# * second law: sigma = q_h/T_h - q_c/T_c >= -4 eps (|q_c|/T_c + |q_h|/T_h) (the rounding of its
+#   two terms; exactly 0 is allowed: idle or reversible), and a few subnormal ulps (2^-1074) where
+#   the heats leave the normal range (below 2.2e-308 rounding is absolute).
+# * Carnot: the COP (efficiency) of a refrigerator (engine) is at most the Carnot value of the
+#   exact inputs times (1 + 1e-12): a cycle an ulp from reversibility may reach Carnot to
+#   round-off but never exceed it by more; where the figures are subnormal (< 2.2e-308, absolute
+#   rounding 2^-1075) the ratio is known only to 2^-1074 / |figure| relative, which is added.
+# Normal runs draw FEW (30) examples per boundary property (the exact references are slow); a deep
+# run (THERMOCYCLES_DEEP, see conftest.py) draws many more.
+
+TINY = float(np.finfo(float).tiny)
+SUBNORMAL_ULP = 2.0 ** -1074
+TURNOVER_RTOL = 64 * EPS
+# the heats keep this relative precision at any distance from reversibility (the library computes
+# v - u without cancellation; test_reversibility_precision.py), and so do cop and efficiency
+NEAR_REVERSIBLE_RTOL = 1e-8
+BOUNDARY_KINDS = ("reversible_exact", "reversible_rounded", "ulps", "relative", "equal_w", "equal_T",
+                  "generic")
+
+
+def couplings() -> st.SearchStrategy[float]:
+    """Very small, ordinary and very large coupling rates."""
+    return st.one_of(log_uniform(1e-300, 1e-3), log_uniform(1e-3, 1e3), log_uniform(1e3, 1e300),
+                     st.sampled_from([1e-300, 1.0, 1e300]))
+
+
+def durations(zero: bool = True) -> st.SearchStrategy[float]:
+    strategies = [log_uniform(1e-6, 1e6), st.sampled_from([1e-6, 1.0, 1e6])]
+    return st.one_of(st.just(0.0), *strategies) if zero else st.one_of(*strategies)
+
+
+def exact_ratio(a: float, b: float, c: float) -> float:
+    """a * b / c correctly rounded (the float nearest the exact value)."""
+    return float(Fraction(a) * Fraction(b) / Fraction(c))
+
+
+def step_ulps(x: float, k: int) -> float:
+    direction = math.inf if k > 0 else 0.0
+    for _ in range(abs(k)):
+        x = math.nextafter(x, direction)
+    return x
+
+
+@st.composite
+def boundary_parameters(draw: Any) -> dict[str, Any]:
+    """Valid scalar parameters on or next to an edge of the domain; ``_kind`` says which edge."""
+    kind = draw(st.sampled_from(BOUNDARY_KINDS))
+    T_c = draw(log_uniform(1e-3, 1e3))
+    w_a = T_c * draw(st.one_of(log_uniform(1e-4, 50.0), st.sampled_from([1e-4, 1.0, 50.0])))
+    if kind == "reversible_exact":  # powers of two: v == u exactly in binary floating point
+        k = draw(st.integers(1, 6))
+        T_h, w_b = T_c * 2.0 ** k, w_a * 2.0 ** k
+    elif kind == "equal_T":
+        T_h = T_c
+        w_b = draw(st.one_of(st.just(w_a), st.integers(-3, 3).map(lambda k: step_ulps(w_a, k)),
+                             log_uniform(0.5, 2.0).map(lambda r: w_a * r)))
+    else:
+        T_h = T_c * draw(st.one_of(log_uniform(1.0 + 1e-9, 1e2), st.just(math.nextafter(1.0, 2.0))))
+        assume(T_h > T_c)
+        w_rev = exact_ratio(w_a, T_h, T_c)  # the reversible w_b, correctly rounded
+        if kind == "reversible_rounded":
+            w_b = w_rev
+        elif kind == "ulps":
+            w_b = step_ulps(w_rev, draw(st.sampled_from([-4, -2, -1, 1, 2, 4])))
+        elif kind == "relative":
+            w_b = w_rev * (1.0 + draw(st.sampled_from([-1.0, 1.0])) * 10.0 ** draw(st.floats(-15.0, -3.0)))
+        elif kind == "equal_w":
+            w_b = w_a
+        else:
+            w_b = w_a * draw(log_uniform(1e-1, 1e2))
+    tau_c, tau_h = draw(durations()), draw(durations())
+    assume(tau_c > 0 or tau_h > 0)  # both zero: no periodic state (test_both_contacts_zero)
+    return dict(T_c=T_c, T_h=T_h, w_a=w_a, w_b=w_b, gamma_c=draw(couplings()), gamma_h=draw(couplings()),
+                tau_c=tau_c, tau_h=tau_h, tau_ch=draw(durations()), tau_hc=draw(durations()), _kind=kind)
+
+
+def turnover(perf: tc.Performance) -> float:
+    """Gross energy turnover: sum over strokes of |work| + sum |heat|."""
+    return float(sum(abs(s.work) + sum(abs(q) for q in s.heat.values()) for s in perf.strokes))
+
+
+def _one_minus_exp_neg(x: Decimal) -> Decimal:
+    """1 - e^-x in decimal arithmetic without cancellation (a series for small x)."""
+    if x > Decimal("1e-6"):
+        return 1 - (-x).exp()
+    term, total, n = x, Decimal(0), 1
+    while term != 0 and abs(term) > abs(total) * Decimal("1e-90"):
+        total += term
+        n += 1
+        term = -term * x / n
+    return total
+
+
+def boundary_reference(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Exact heats of the two-level Otto cycle (decimal, 100 digits) for any couplings.
+
+    As ``reference_otto`` (master equation, physics.md 2-3) but in the cancellation-free form
+    n2 - n1 = Delta_n_eq f with f = A B / (A + B - A B), A = 1 - e^-x, B = 1 - e^-y, x = 2 gamma_c
+    tau_c, y = 2 gamma_h tau_h (1 - ab = A + B - AB), so that couplings of 1e-300 (where e^-x
+    rounds to 1 at any practical precision) are exact too. Returns floats, and ``dn_D`` (Decimal).
+    """
+    with localcontext() as ctx:
+        ctx.prec = 100
+        ctx.Emin, ctx.Emax = decimal.MIN_EMIN, decimal.MAX_EMAX
+        d = {k: Decimal(float(params[k])) for k in PARAMS}  # exact binary values
+        delta = 1 / (1 + (d["w_a"] / d["T_c"]).exp()) - 1 / (1 + (d["w_b"] / d["T_h"]).exp())
+        A = _one_minus_exp_neg(2 * d["gamma_c"] * d["tau_c"])
+        B = _one_minus_exp_neg(2 * d["gamma_h"] * d["tau_h"])
+        f = A * B / (A + B - A * B) if A + B > 0 else Decimal(0)
+        dn = delta * f
+        return dict(q_c=float(d["w_a"] * dn), q_h=float(d["w_b"] * dn),
+                    work=float((d["w_b"] - d["w_a"]) * dn), dn=float(dn), dn_D=dn)
+
+
+def exact_mode(params: Mapping[str, Any]) -> tc.Mode | None:
+    """The mode from the exact heats (decimal reference) by the documented rule (a figure below
+    MODE_TOLERANCE times the largest counts as zero), or None where the exact heats are not
+    representable as normal floats or sit within 1e-3 (relative) of that rule's threshold."""
+    from thermocycles.core.modes import MODE_TOLERANCE
+
+    ref = boundary_reference(params)
+    q_c, q_h, work = ref["q_c"], ref["q_h"], ref["work"]
+    scale = max(abs(q_c), abs(q_h), abs(work))
+    if scale == 0:
+        return tc.Mode.IDLE if ref["dn_D"] == 0 else None
+    if scale < 1e-290 or not math.isfinite(scale):
+        return None
+    tol = MODE_TOLERANCE * scale
+
+    def sign(x: float) -> int | None:
+        if abs(abs(x) - tol) <= 1e-3 * tol:
+            return None  # on the classifier's own threshold: either answer is right
+        return 0 if abs(x) <= tol else (1 if x > 0 else -1)
+
+    s = (sign(q_c), sign(q_h), sign(work))
+    if None in s:
+        return None
+    table = {(1, 1, 1): tc.Mode.REFRIGERATOR, (-1, -1, -1): tc.Mode.ENGINE,
+             (-1, -1, 1): tc.Mode.ACCELERATOR, (-1, -1, 0): tc.Mode.CONDUCTOR, (0, 0, 0): tc.Mode.IDLE}
+    return table.get(s)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@FEW
+@given(params=boundary_parameters())
+def test_boundary_first_law_to_turnover(params, method):
+    """sum(heat) + work = 0 to round-off of the gross turnover; totals are the stroke sums."""
+    perf = evaluate(params, method)
+    gross = turnover(perf)
+    assert math.isfinite(gross)
+    residual = sum(perf.heat.values()) + perf.work
+    note(f"residual={residual!r}, turnover={gross!r}")
+    if gross > 0:
+        target(abs(residual) / gross, label=f"first-law residual / turnover ({method})")
+    assert abs(residual) <= TURNOVER_RTOL * gross
+    assert abs(sum(s.work for s in perf.strokes) - perf.work) <= TURNOVER_RTOL * gross
+    for name, q in perf.heat.items():
+        assert abs(sum(s.heat.get(name, 0.0) for s in perf.strokes) - q) <= TURNOVER_RTOL * gross
+
+
+@pytest.mark.parametrize("method", METHODS)
+@FEW
+@given(params=boundary_parameters())
+def test_boundary_second_law_and_carnot(params, method):
+    """sigma >= -round-off; a refrigerator's COP <= Carnot COP, an engine's efficiency <= Carnot."""
+    perf = evaluate(params, method)
+    T_c, T_h = params["T_c"], params["T_h"]
+    terms = abs(perf.q_c) / T_c + abs(perf.q_h) / T_h
+    assert math.isfinite(perf.entropy_production)
+    # (plus 4 subnormal ulps: below 2.2e-308 each term is rounded to an absolute 2^-1075)
+    floor = 4 * SUBNORMAL_ULP
+    assert perf.entropy_production >= -4 * EPS * terms - floor
+    assert perf.entropy_production_rate >= -4 * EPS * terms / perf.cycle_time - floor / perf.cycle_time - floor
+    # the Carnot values of the exact inputs, correctly rounded (1 - T_c/T_h in floats loses up
+    # to an absolute ulp of 1, i.e. 1e-7 relative when T_h / T_c = 1 + 1e-9)
+    t_c, t_h = Fraction(T_c), Fraction(T_h)
+    # below the normal range (2.2e-308) a figure is rounded to an absolute 2^-1075, so a ratio of
+    # two of them is known to that relative to each
+    def ratio_rtol(num: float, den: float) -> float:
+        return 1e-12 + 2 * SUBNORMAL_ULP * (1 / abs(num) + 1 / abs(den))
+
+    if perf.mode == tc.Mode.REFRIGERATOR and T_h > T_c:
+        rtol = ratio_rtol(perf.q_c, perf.work)
+        assert perf.cop <= float(t_c / (t_h - t_c)) * (1 + rtol)
+        exact = Fraction(params["w_a"]) / (Fraction(params["w_b"]) - Fraction(params["w_a"]))
+        assert perf.cop == pytest.approx(float(exact), rel=NEAR_REVERSIBLE_RTOL + rtol)
+    if perf.mode == tc.Mode.ENGINE:
+        rtol = ratio_rtol(perf.work, perf.q_h)
+        assert perf.efficiency <= float((t_h - t_c) / t_h) * (1 + rtol)
+        exact = 1 - Fraction(params["w_a"]) / Fraction(params["w_b"])
+        assert perf.efficiency == pytest.approx(float(exact), rel=NEAR_REVERSIBLE_RTOL + rtol)
+
+
+@FEW
+@given(params=boundary_parameters())
+# found by search: x = y = 2e-163, f(x, y) ~ x y / (x + y) = 1e-163, but the product x y underflows
+@example(params=dict(T_c=1.0, T_h=2.0, w_a=1.0, w_b=3.0, gamma_c=1e-163, gamma_h=1e-163, tau_c=1.0,
+                     tau_h=1.0, tau_ch=0.0, tau_hc=0.0, _kind="generic"))
+def test_boundary_mode_consistency(params):
+    """The closed form and the generic path give the same mode, and it is the mode of the exact
+    heats (where those are representable and not on the classifier's threshold)."""
+    cf = evaluate(params, "closed_form")
+    la = evaluate(params, "linear_algebra")
+    expected = exact_mode(params)
+    note(f"closed form: {cf.mode}, generic: {la.mode}, exact: {expected}")
+    if expected is not None:
+        assert cf.mode == expected
+        assert la.mode == expected
+    else:
+        assert cf.mode == la.mode
+
+
+@pytest.mark.parametrize("method", METHODS)
+@FEW
+@given(params=boundary_parameters())
+def test_boundary_heats_against_exact_reference(params, method):
+    """q_c, q_h and work against the exact decimal reference to NEAR_REVERSIBLE_RTOL, also an ulp
+    from reversibility, with an absolute floor of 16 subnormal ulps x the largest frequency where
+    the heats leave the normal range."""
+    perf = evaluate(params, method)
+    ref = boundary_reference(params)
+    rtol = NEAR_REVERSIBLE_RTOL
+    floor = 16 * SUBNORMAL_ULP * max(1.0, params["w_a"], params["w_b"])
+    for key in ("q_c", "q_h", "work"):
+        got, want = getattr(perf, key), ref[key]
+        assert abs(got - want) <= rtol * abs(want) + floor, (key, got, want)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@FEW
+@given(T_c=log_uniform(1e-3, 1e3), k=st.integers(1, 6), u=log_uniform(1e-4, 50.0),
+       gamma=couplings(), tau=durations(zero=False))
+def test_boundary_continuity_across_reversibility(T_c, k, u, gamma, tau, method):
+    """Crossing the reversible point (w_b = w_a T_h / T_c, exact here: T_h / T_c = 2^k) the heats
+    pass continuously through zero: exactly zero (idle) on it, and at relative distances
+    +-1 ulp .. +-1e-4 of w_b the sign of the side (engine below, refrigerator above), sizes
+    growing with the distance, and q_c(+d) = -q_c(-d) to first order in d."""
+    T_h, w_a = T_c * 2.0 ** k, u * T_c
+    w_rev = w_a * 2.0 ** k
+    base = dict(T_c=T_c, T_h=T_h, w_a=w_a, w_b=w_rev, gamma_c=gamma, gamma_h=gamma, tau_c=tau, tau_h=tau,
+                tau_ch=0.0, tau_hc=0.0)
+    on = evaluate(base, method)
+    assert (perf_q := (on.q_c, on.q_h, on.work)) == (0.0, 0.0, 0.0) or all(q == 0 for q in perf_q)
+    assert on.mode == tc.Mode.IDLE
+    previous = {1: 0.0, -1: 0.0}
+    for d in (EPS / 2, 1e-15, 1e-12, 1e-9, 1e-6, 1e-4):
+        q, dist = {}, {}
+        for side in (1, -1):
+            w_b = w_rev * (1 + side * d) if d > EPS else step_ulps(w_rev, side)
+            perf = evaluate(dict(base, w_b=w_b), method)
+            ref = boundary_reference(dict(base, w_b=w_b))
+            q[side] = perf.q_c
+            dist[side] = abs(float((Fraction(w_b) - Fraction(w_rev)) / Fraction(w_rev)))
+            if abs(ref["q_c"]) < 1e-290:
+                continue  # below the normal range: no sign to demand
+            assert math.copysign(1, perf.q_c) == side and perf.q_c != 0, (d, side, perf.q_c)
+            assert perf.mode == (tc.Mode.REFRIGERATOR if side > 0 else tc.Mode.ENGINE), (d, side)
+            assert abs(perf.q_c) >= abs(previous[side]) * (1 - 1e-9), (d, side)  # grows with d
+            previous[side] = perf.q_c
+        if min(abs(q[1]), abs(q[-1])) > 1e-290:
+            # the slopes q_c / d on the two sides (d: the distance actually realised, exactly)
+            # agree to first order: q_c is smooth in w_b, so they differ by O(d (1 + v)), plus
+            # the library's relative precision near reversibility (1e-8, test_reversibility_precision)
+            v = w_rev / T_h
+            slope_up, slope_down = q[1] / dist[1], -q[-1] / dist[-1]
+            bound = 4 * (dist[1] + dist[-1]) * (1 + v) + 1e-8
+            assert abs(slope_up - slope_down) <= bound * abs(slope_up), (d, q, dist)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_both_contacts_zero_is_a_cycle_error(method):
+    """No contact at all: no unique periodic state; a CycleError naming the durations."""
+    params = dict(T_c=1.0, T_h=2.0, w_a=1.0, w_b=3.0, gamma_c=1.0, gamma_h=1.0, tau_c=0.0, tau_h=0.0,
+                  tau_ch=0.1, tau_hc=0.1)
+    with pytest.raises(tc.CycleError, match="zero duration"):
+        tc.quantum_otto_cycle(**params).performance(method)
