@@ -13,8 +13,8 @@ import attrs
 import numpy as np
 
 from .bounds import curzon_ahlborn_cop, eps_plus
-from .closed_forms.otto_two_level import optimal_frequencies
-from .errors import ParameterError
+from .closed_forms.otto_two_level import check_eps_c_range, optimal_frequencies
+from .errors import CycleError, ParameterError
 from .progress import ProgressBar
 
 #: Default eps_C grid of Fig. 2 (the paper plots 0 < eps_C <= 10).
@@ -73,7 +73,9 @@ CHUNK = 256
 def fig2_data(eps_c: Any = None, progress: bool | None = None) -> Fig2Data:
     """Compute Fig. 2 on the given eps_C values (the default grid if None).
 
-    Each value is an independent two-variable optimisation (about 0.5 ms); they are solved
+    Each value is an independent two-variable optimisation (about 0.5 ms); every eps_C must lie in
+    [1e-12, 1e12] (:data:`thermocycles.closed_forms.otto_two_level.EPS_C_RANGE`; ParameterError
+    otherwise), and a point where the solver did not converge raises CycleError. They are solved
     vectorised in chunks of :data:`CHUNK`, with a progress bar for long grids (see
     :mod:`thermocycles.progress`; ``progress=False`` silences it).
 
@@ -86,14 +88,20 @@ def fig2_data(eps_c: Any = None, progress: bool | None = None) -> Fig2Data:
     eps_c = DEFAULT_EPS_C if eps_c is None else np.atleast_1d(np.asarray(eps_c, dtype=float))
     if eps_c.size == 0 or eps_c.ndim != 1:
         raise ParameterError(f"fig2_data: eps_c must be a non-empty 1-D array of Carnot COPs; got shape {eps_c.shape}")
+    check_eps_c_range(eps_c, "fig2_data")  # before any work, naming this function
     parts = []
     with ProgressBar(len(eps_c), "Fig. 2", progress=progress, unit="eps_C") as bar:
         for start in range(0, len(eps_c), CHUNK):
             parts.append(optimal_frequencies(eps_c[start:start + CHUNK]))
             bar.update(len(parts[-1].eps_c))
     eps_c_out = np.concatenate([r.eps_c for r in parts])
+    converged = np.concatenate([r.converged for r in parts])
+    if not converged.all():  # never seen on [1e-12, 1e12] (a 2000-point test): refuse, never plot it
+        bad = eps_c_out[~converged]
+        raise CycleError(f"fig2_data: the eps* solver did not converge at {bad.size} eps_C value(s), "
+                         f"the first eps_C = {float(bad[0])!r}; please report it")
     return Fig2Data(eps_c=eps_c_out, eps_star=np.concatenate([r.eps_star for r in parts]),
                     eps_ca=curzon_ahlborn_cop(eps_c_out), eps_plus=eps_plus(eps_c_out),
                     beta_c_w_a=np.concatenate([r.u for r in parts]),
                     beta_h_w_b=np.concatenate([r.v for r in parts]),
-                    converged=np.concatenate([r.converged for r in parts]))
+                    converged=converged)

@@ -250,12 +250,37 @@ def log_frequency_part(u: Any, v: Any, theta: Any) -> Any:
     return 2 * np.log(u) + np.log(2 * delta_n_eq(u, v)) - np.log(v - theta * u)
 
 
-def _gradient_uv(u: Any, v: Any, theta: Any) -> tuple[Any, Any]:
-    d = 2 * delta_n_eq(u, v)
-    s_u = 2 * expit(u) * expit(-u)  # sech^2(u/2) / 2
-    s_v = 2 * expit(v) * expit(-v)
-    gap = v - theta * u
-    return 2 / u - s_u / d + theta / gap, s_v / d - 1 / gap
+#: Range of the Carnot COP over which :func:`optimal_frequencies` is documented and tested.
+EPS_C_RANGE = (1e-12, 1e12)
+
+
+def _log_part(u: Any, w: Any, delta: Any) -> Any:
+    """:func:`log_frequency_part` in ``u``, ``w = v - u > 0`` and ``delta = 1 - theta``, without
+    cancellation: ``v - theta u = w + delta u`` (a sum of positive terms) and
+    ``log(2 Delta_n_eq) = log 2 - u + log(1 - e^-w) - log(1 + e^-u) - log(1 + e^-v)``."""
+    return (2 * np.log(u) + np.log(2.0) - u + np.log(-np.expm1(-w)) - np.log1p(np.exp(-u))
+            - np.log1p(np.exp(-(u + w))) - np.log(w + delta * u))
+
+
+def _x_coth_x_minus_1(w: Any) -> Any:
+    """``(w/2) coth(w/2) - 1`` to a few ulps: its Taylor series below w = 0.1 (where the closed
+    form cancels), ``(w/2)(1 + e^-w)/(1 - e^-w) - 1`` above."""
+    w = np.asarray(w, dtype=float)
+    x2 = (w / 2) ** 2
+    series = x2 * (1 / 3 - x2 * (1 / 45 - x2 * (2 / 945 - x2 * (1 / 4725 - x2 * 2 / 93555))))
+    with np.errstate(all="ignore"):
+        direct = (w / 2) * (1 + np.exp(-w)) / -np.expm1(-w) - 1
+    return np.where(w < 0.1, series, direct)
+
+
+def _gradient_log(u: Any, w: Any, delta: Any) -> Any:
+    """Gradient of :func:`_log_part` in ``(log u, log w)``, every term of the size of the result
+    near the optimum (the ``1/w`` terms cancelled analytically):
+    ``d/dlog u = 2 - u (tanh(u/2) + tanh(v/2))/2 - delta u/(w + delta u)`` and
+    ``d/dlog w = [(w/2) coth(w/2) - 1] + delta u/(w + delta u) - w tanh(v/2)/2``."""
+    t_u, t_v = np.tanh(u / 2), np.tanh((u + w) / 2)
+    r = delta * u / (w + delta * u)
+    return np.stack([2 - u * (t_u + t_v) / 2 - r, _x_coth_x_minus_1(w) + r - w * t_v / 2], axis=-1)
 
 
 class OptimalFrequencies(NamedTuple):
@@ -267,6 +292,20 @@ class OptimalFrequencies(NamedTuple):
     eps_star: Any  #: COP at maximum chi, theta u / (v - theta u)
     converged: Any  #: boolean per point
     iterations: int
+    v_minus_u: Any = None  #: v - u at the optimum, to full relative precision (v - u rounds it)
+
+
+def check_eps_c_range(eps_c: Any, where: str) -> np.ndarray:
+    """``eps_c`` as a float array, or a ParameterError naming ``where``, the value and the range."""
+    eps_c = np.atleast_1d(np.asarray(eps_c, dtype=float))
+    lo, hi = EPS_C_RANGE
+    bad = ~(np.isfinite(eps_c) & (eps_c >= lo) & (eps_c <= hi))
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        at = f" (element {k})" if eps_c.size > 1 else ""
+        raise ParameterError(f"{where}: eps_c must lie in [{lo:g}, {hi:g}] (the range where the solver "
+                             f"is verified); got {float(eps_c.flat[k])!r}{at}")
+    return eps_c
 
 
 def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) -> OptimalFrequencies:
@@ -274,16 +313,20 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
 
     chi factorises into a time part and ``T_c theta u^2 [tanh(v/2) - tanh(u/2)] / (2 (v - theta u))``
     with ``u = beta_c w_a``, ``v = beta_h w_b``, ``theta = T_c/T_h = eps_C/(1 + eps_C)``, so the
-    optimum depends on eps_C only. It is found for all eps_C at once: the best point of a coarse grid
-    in ``(log u, log(v - u))``, then Newton's method on the gradient of the log (analytic gradient,
-    Hessian from central differences of it) with a line search, until the step is below ``rtol``
-    (relative) everywhere. The stationarity conditions are the paper's eqs. (21)-(22) as corrected
-    in physics.md.
+    optimum depends on eps_C only. It is found for all eps_C at once, in the variables
+    ``(log u, log w)`` with ``w = v - u`` and ``delta = 1 - theta = 1/(1 + eps_C)`` (so that
+    ``v - theta u = w + delta u`` never cancels; as eps_C grows, ``w ~ sqrt(2 delta)`` and
+    ``delta`` both vanish): the best point of a coarse grid in ``(log u, log(w/sqrt(delta)))``, then
+    Newton's method on the gradient of the log (analytic gradient without cancellation, Hessian from
+    central differences of it) with a line search, until the step is below ``rtol`` (relative)
+    everywhere. The stationarity conditions are the paper's eqs. (21)-(22) as corrected in
+    physics.md. Asymptotically eps* -> 0.5329 eps_C (eps_C -> 0) and eps* ~ sqrt(eps_C) - 0.88
+    (eps_C -> inf), where u tends to the root of ``u tanh(u/2) = 2``.
 
     Parameters
     ----------
     eps_c : array_like
-        Carnot COPs (> 0).
+        Carnot COPs, each in :data:`EPS_C_RANGE` = [1e-12, 1e12]; other values raise ParameterError.
 
     Examples
     --------
@@ -291,44 +334,39 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
     >>> bool(r.converged[0]), round(float(r.eps_star[0]), 6)
     (True, 0.436804)
     """
-    eps_c = np.atleast_1d(np.asarray(eps_c, dtype=float))
-    if not np.all(np.isfinite(eps_c) & (eps_c > 0)):
-        raise ParameterError(f"optimal_frequencies: eps_c must be finite and > 0; got {eps_c}")
+    eps_c = check_eps_c_range(eps_c, "optimal_frequencies")
     theta = eps_c / (1 + eps_c)
-    if np.any(theta >= 1.0) or np.any(eps_c < 1e-12):
-        raise ParameterError(
-            f"optimal_frequencies: eps_c must lie in [1e-12, 1e12] (beyond, T_c/T_h rounds to 0 or "
-            f"1 in double precision); got {eps_c[(theta >= 1) | (eps_c < 1e-12)][0]}")
+    delta = 1 / (1 + eps_c)
 
-    def to_uv(p):
-        u = np.exp(p[..., 0])
-        return u, u + np.exp(p[..., 1])
+    def split(p):
+        return np.exp(p[..., 0]), np.exp(p[..., 1])
 
-    def objective(p, th):
-        u, v = to_uv(p)
-        return log_frequency_part(u, v, th)
+    def objective(p, d):
+        u, w = split(p)
+        return _log_part(u, w, d)
 
-    def gradient(p, th):
-        u, v = to_uv(p)
-        g_u, g_v = _gradient_uv(u, v, th)
-        return np.stack([u * (g_u + g_v), (v - u) * g_v], axis=-1)
+    def gradient(p, d):
+        u, w = split(p)
+        return _gradient_log(u, w, d)
 
-    # coarse grid start, all eps_c at once
-    a = np.linspace(np.log(0.02), np.log(40.0), 90)
-    b = np.linspace(np.log(1e-4), np.log(60.0), 90)
+    # coarse grid start, all eps_c at once; the second variable is log(w / sqrt(delta)), whose
+    # optimum stays between log(1.5) and log(2.5) over the whole range (u between 1.78 and 2.4)
+    a = np.linspace(np.log(0.1), np.log(30.0), 40)
+    b = np.linspace(np.log(1e-2), np.log(50.0), 40)
     grid = np.stack(np.meshgrid(a, b, indexing="ij"), axis=-1).reshape(-1, 2)
+    shift = np.stack([np.zeros_like(delta), np.log(delta) / 2], axis=-1)
     with np.errstate(all="ignore"):
-        values = objective(grid[None, :, :], theta[:, None])
-    p = grid[np.nanargmax(np.where(np.isfinite(values), values, -np.inf), axis=1)]
+        values = objective(grid[None, :, :] + shift[:, None, :], delta[:, None])
+    p = grid[np.nanargmax(np.where(np.isfinite(values), values, -np.inf), axis=1)] + shift
 
     def newton_step(p):
-        g = gradient(p, theta)
+        g = gradient(p, delta)
         h = 1e-5
         hess = np.empty(p.shape + (2,))
         for j in range(2):
             e = np.zeros(2)
             e[j] = h
-            hess[..., j] = (gradient(p + e, theta) - gradient(p - e, theta)) / (2 * h)
+            hess[..., j] = (gradient(p + e, delta) - gradient(p - e, delta)) / (2 * h)
         hess = (hess + np.swapaxes(hess, -1, -2)) / 2
         neg_def = (hess[..., 0, 0] < 0) & (np.linalg.det(hess) > 0)
         return -np.linalg.solve(hess, g[..., None])[..., 0], neg_def, g
@@ -343,11 +381,11 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
         # Line search far from the optimum only: close to it, chi changes less than its round-off
         # and a search would reject good steps.
         near = neg_def & (np.abs(newton).max(axis=-1) < 1e-4)
-        f0 = objective(p, theta)
+        f0 = objective(p, delta)
         alpha = np.ones(len(theta))
         for _ in range(40):
             with np.errstate(all="ignore"):
-                ok = near | (objective(p + alpha[:, None] * direction, theta) >= f0)
+                ok = near | (objective(p + alpha[:, None] * direction, delta) >= f0)
             if ok.all():
                 break
             alpha = np.where(ok, alpha, alpha / 2)
@@ -356,25 +394,32 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
         converged |= near & (np.abs(step).max(axis=-1) < rtol)
         if converged.all():
             break
-    u, v = to_uv(p)
+    u, w = split(p)
     # converged: a maximum, and the remaining Newton step (the distance to it) below 1e-10
     newton, neg_def, _ = newton_step(p)
-    converged &= neg_def & (np.abs(newton).max(axis=-1) < 1e-10) & (v > u)
-    return OptimalFrequencies(eps_c, u, v, theta * u / (v - theta * u), converged, iterations)
+    converged &= neg_def & (np.abs(newton).max(axis=-1) < 1e-10)
+    return OptimalFrequencies(eps_c, u, u + w, theta * u / (w + delta * u), converged, iterations, w)
 
 
-def stationarity_residuals(u: Any, v: Any, theta: Any) -> tuple[Any, Any]:
+def stationarity_residuals(u: Any, v: Any, theta: Any, *, v_minus_u: Any = None,
+                           one_minus_theta: Any = None) -> tuple[Any, Any]:
     """Residuals of the paper's eqs. (21) and (22) as corrected in physics.md, in u, v, theta.
 
     With ``x_c = e^-u``, ``x_h = e^-v`` and ``beta_c (w_b - w_a) = (v - theta u)/theta``,
     ``beta_h (w_b - w_a) = v - theta u``, ``(2 w_b - w_a)/w_a = 2 v/(theta u) - 1``; each residual is
-    divided by its right-hand side (zero at the optimum).
+    divided by its right-hand side (zero at the optimum). ``v_minus_u`` and ``one_minus_theta``, if
+    given, are used for ``v - u`` and ``1 - theta`` instead of subtracting rounded numbers (needed
+    as eps_C -> inf, where both are small): then ``x_c - x_h = -x_c expm1(-(v - u))`` and
+    ``v - theta u = (v - u) + (1 - theta) u``.
     """
     x_c, x_h = np.exp(-u), np.exp(-v)
-    gap = v - theta * u
-    rhs21 = (x_c - x_h) / (1 + x_h) * (2 * v / (theta * u) - 1)
+    if v_minus_u is None or one_minus_theta is None:
+        gap, diff = v - theta * u, x_c - x_h
+    else:
+        gap, diff = v_minus_u + one_minus_theta * u, -x_c * np.expm1(-v_minus_u)
+    rhs21 = diff / (1 + x_h) * (2 * v / (theta * u) - 1)
     lhs21 = x_c * gap / (theta * (1 + x_c))
-    rhs22 = (x_c - x_h) / (1 + x_c)
+    rhs22 = diff / (1 + x_c)
     lhs22 = x_h * gap / (1 + x_h)
     return lhs21 / rhs21 - 1, lhs22 / rhs22 - 1
 
