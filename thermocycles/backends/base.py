@@ -161,6 +161,9 @@ class Backend(abc.ABC):
                 raise CycleError(
                     f"{label(stroke)} must return a LinearMap acting on the {self.name} state vector of "
                     f"dimension {n}; got {_describe(m)}")
+            if not (np.isfinite(m.deviation).all() and np.isfinite(m.work).all()
+                    and all(np.isfinite(h).all() for h in m.heat.values())):
+                raise CycleError(f"{label(stroke)}: {out_of_range(model, values, k)}")
             maps.append(m)
         return maps
 
@@ -187,6 +190,27 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def corner(self, model: Any, values: Mapping[str, Any], vector: np.ndarray, control: Any) -> Corner:
         """A corner state as the ledger shows it, with the eigenbasis of ``H(control)``."""
+
+
+#: values beyond this magnitude are named when a map overflows (they are the likely cause)
+LARGE_VALUE = 1e15
+
+
+def large_values(model: Any, values: Mapping[str, Any], k: int | None = None) -> str:
+    """The (up to three) largest parameters beyond :data:`LARGE_VALUE` of stroke k and the
+    reservoirs (all parameters if k is None), as ``name = value`` text; empty if none."""
+    names = [n for _, n in model.stroke_fields[k]] if k is not None else list(model.names)
+    names += [n for fields in model.reservoir_fields.values() for _, n in fields]
+    large = sorted({n for n in names if np.max(np.abs(np.asarray(values[n], dtype=float)), initial=0.0) > LARGE_VALUE},
+                   key=lambda n: -float(np.max(np.abs(np.asarray(values[n], dtype=float)))))
+    return ", ".join(f"{n} = {float(np.max(np.abs(np.asarray(values[n], dtype=float)))):.3g}" for n in large[:3])
+
+
+def out_of_range(model: Any, values: Mapping[str, Any], k: int | None = None) -> str:
+    """Why a map (of stroke k) is not finite, naming the largest parameters."""
+    shown = large_values(model, values, k)
+    return ("its map over- or underflows double precision (a rate x duration or energy x duration product "
+            "beyond its range" + (f"; large values: {shown}" if shown else "") + ")")
 
 
 def _describe(m: Any) -> str:

@@ -68,6 +68,7 @@ def pauli_rates(reservoir: Reservoir, energies: np.ndarray, strengths: np.ndarra
     """
     beta = 1.0 / np.asarray(values["temperature"], dtype=float)
     if not reservoir.overrides_rate_matrix:
+        check_coupling_range(reservoir, values["coupling"], strengths, where)
         return reservoir.law.rate_matrix(energies, beta, values["coupling"], strengths)
     label = f"{type(reservoir).__name__} {reservoir.name!r}.rate_matrix"
     if strengths is not None:
@@ -79,6 +80,37 @@ def pauli_rates(reservoir: Reservoir, energies: np.ndarray, strengths: np.ndarra
     check_rate_matrix(rates, np.asarray(energies, dtype=float), beta, label,
                       detailed_balance=type(reservoir).detailed_balance)
     return rates
+
+
+#: the largest coupling x |<j|A|i>|^2 whose rates are computed: a law's rate is at most a few times
+#: the coupling (2 gamma for 'tanh'), and the largest double is 1.8e308
+MAX_RATE_SCALE = 1e305
+
+
+def check_coupling_range(reservoir: Reservoir, coupling: Any, strengths: np.ndarray | None, where: str) -> None:
+    """Raise a short ParameterError where a coupling (times the largest ``|<j|A|i>|^2``) is too large
+    for its jump rates to be doubles (beyond :data:`MAX_RATE_SCALE`).
+
+    Examples
+    --------
+    >>> from thermocycles.spec.reservoirs import Reservoir
+    >>> reservoir = Reservoir(name="c", temperature=1.0, coupling=1.0)
+    >>> check_coupling_range(reservoir, 1e300, None, "Isochore 'c'")  # computed (full thermalisation)
+    >>> try:
+    ...     check_coupling_range(reservoir, 1e308, None, "Isochore 'c'")
+    ... except ParameterError as error:
+    ...     print(str(error)[:71])
+    Reservoir 'c'.coupling = 1e+308 (Isochore 'c'): its jump rates overflow
+    """
+    gamma = float(np.max(np.abs(np.asarray(coupling, dtype=float)), initial=0.0))
+    if strengths is not None:
+        gamma *= max(float(np.max(np.asarray(strengths, dtype=float), initial=0.0)), 1.0)
+    if gamma > MAX_RATE_SCALE:
+        shown = float(np.max(np.abs(np.asarray(coupling, dtype=float))))
+        raise ParameterError(
+            f"{type(reservoir).__name__} {reservoir.name!r}.coupling = {shown:.3g} ({where}): its jump rates "
+            f"overflow double precision; couplings (times the coupling operator's |A_ij|^2) up to "
+            f"{MAX_RATE_SCALE:.0e} are computed")
 
 
 def check_rate_matrix(rates: np.ndarray, energies: np.ndarray, beta: np.ndarray, label: str, *,

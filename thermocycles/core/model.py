@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..backends import BACKEND_OBJECTS
+from ..backends.base import large_values
 from ..closed_forms import find_closed_form
 from ..errors import CycleError, ParameterError
 from .performance import Performance, StrokeRecord
@@ -186,8 +187,14 @@ class CycleModel:
         maps = chosen.maps(self, values)
         try:
             solution = solve_periodic(maps, chosen)
-        except CycleError:
+        except CycleError as error:
             self.check_contact(values)  # the specific reason, if it is missing contact
+            large = large_values(self, values)
+            if large:  # the likely reason: numbers beyond the range of the backend's numerics
+                raise CycleError(
+                    f"{str(error).split(':')[0]} on the {chosen.name} backend, most likely because of values "
+                    f"beyond the range its numerics hold (rate x duration or energy x duration products "
+                    f"near overflow): {large}") from None
             raise
         heat: dict[str, Any] = {res.name: 0.0 for res in self.reservoirs}
         for k, stroke_heat in enumerate(solution.heat):

@@ -88,6 +88,8 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
     names = list(rates)
     total = total_rates(rates)
     n = total.shape[-1]
+    if len(names) == 1:  # (with several reservoirs the heat grows with the duration: not capped)
+        tau = _capped(total, tau)
     if n == 2:
         return _relaxation_two_levels(eps, rates, total, tau)
     if len(names) == 1 and total.ndim == 2 and tau.ndim == 0 and eps.ndim == 1:
@@ -137,6 +139,24 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
                        @ integral)[..., 0, :] for name in names}
         return deviation, heat, integral
     return deviation, {names[0]: energy_change_row(eps_b, deviation)}, None
+
+
+#: a contact's largest exit rate x duration is capped here: the map is then the stationary projector
+#: to double precision unless its slowest relaxation rate is below ~1e-297 of the fastest
+MAX_RATE_TIME = 1e300
+
+
+def _capped(total: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """The durations, with (largest exit rate) x duration capped at :data:`MAX_RATE_TIME` (a product
+    beyond double precision would give inf - inf = nan in the maps; the relaxation is complete long
+    before)."""
+    exits = np.abs(np.diagonal(total, axis1=-2, axis2=-1)).max(axis=-1)
+    with np.errstate(over="ignore"):
+        product = exits * tau
+    if np.all(product <= MAX_RATE_TIME):
+        return tau
+    with np.errstate(divide="ignore"):
+        return np.where(product > MAX_RATE_TIME, MAX_RATE_TIME / exits, tau)
 
 
 def _relaxation_two_levels(eps: np.ndarray, rates: Mapping[str, np.ndarray], total: np.ndarray,
@@ -295,6 +315,9 @@ def stationary_state(generator: np.ndarray) -> np.ndarray:
     """
     K = np.array(generator, dtype=float) * (1.0 - eye_matrix(np.shape(generator)[-1]))
     n = K.shape[-1]
+    top = K.max(axis=(-1, -2), keepdims=True, initial=0.0)
+    if n > 2 and not (top[top > 0] < 1e150).all():  # products of two rates would overflow: rescale
+        K = K / np.where(top > 0, top, 1.0)
     if n == 2:  # elimination reduces to the ratio of the two rates
         with np.errstate(divide="ignore", invalid="ignore"):
             pi = np.stack([K[..., 0, 1], K[..., 1, 0]], axis=-1)
