@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from ..closed_forms.otto_two_level import onsager_matrix_scaled, two_level_otto_names
 from ..core.finite_differences import Stencil, richardson
 from ..core.model import BACKENDS, METHODS
 from ..errors import AnalysisError, ParameterError
@@ -60,6 +61,18 @@ _L_KINDS = ((RATE, POWER), (POWER, ENERGY_POWER))
 #: (beta w from 0.03 to 20, couplings and times over two decades) the error of L stayed below 4e-9
 #: of L's scale, largest at high temperature where the fluxes are small next to the populations.
 GENERIC_PATH_ACCURACY = 1e-8
+
+#: Safety factor of the error from rounding the stencil's coordinates (measured up to 1/3 of it on
+#: the two-level Otto cycle, beta_c w_a from 1 to 700).
+ARGUMENT_ROUNDING = 16.0
+
+#: Absolute granularity allowed for the stencil fluxes, a million smallest subnormals (2^-1074):
+#: gradual underflow keeps ~1e-14 relative precision of a flux of 1e-310, but the model's
+#: intermediate products (populations ~ e^-(beta w) times frequencies) add up such rounding.
+UNDERFLOW_NOISE = 2.0 ** -1074 * 2.0 ** 20
+#: Largest relative error of a diagonal element of L that underflow may cause before the analysis
+#: switches to the scaled closed form (two-level Otto) or refuses (any other cycle).
+UNDERFLOW_RTOL = 1e-6
 
 
 @attrs.frozen(kw_only=True)
@@ -98,6 +111,15 @@ class OnsagerResult:
         production rate, natural units: ``J1 X1 + J2 X2`` equals it to round-off.
     reference : dict of str to Any
         T_c, w_a, Dw0 and the names of the parameters driven.
+    log_scale : float
+        0 unless L underflows double precision (L ~ exp(-beta_c w_a), below ~1e-300 from
+        beta_c w_a ~ 690): then ``L = exp(log_scale) L_scaled`` and ``L_natural``, ``L`` and
+        ``error_estimate`` are those numbers rounded to double (subnormal or 0). Only the two-level
+        Otto closed form gives a scaled L; a generic cycle whose L underflows raises AnalysisError.
+    L_scaled, error_scaled : ndarray, shape (2, 2)
+        L and its error estimate divided by ``exp(log_scale)`` (natural units); equal to
+        ``L_natural`` and ``error_estimate`` when ``log_scale`` is 0. The verdicts and
+        :meth:`cop_at_max_chi` use them.
     """
 
     L: np.ndarray
@@ -113,6 +135,11 @@ class OnsagerResult:
     at_cycle: dict[str, float]
     reference: dict[str, Any]
     tolerance: float
+    log_scale: float = 0.0
+    L_scaled: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: self.L_natural, takes_self=True))
+    error_scaled: np.ndarray = attrs.field(
+        default=attrs.Factory(lambda self: self.error_estimate, takes_self=True))
 
     def cop_at_max_chi(self, eps_c: float | None = None) -> float:
         """COP at maximum chi = COP x cooling rate of the *linear* model ``J = L X``.
@@ -123,7 +150,8 @@ class OnsagerResult:
         coupling the maximum is eps_plus = (sqrt(9 + 8 eps_C) - 3)/2 whatever L is (the paper's
         section IV, with the sign of erratum 9).
         """
-        L = self.L_natural
+        # the maximum does not depend on a common factor of L: the scaled L where L underflows
+        L = self.L_natural if self.log_scale == 0 else self.L_scaled
         T_c = self.reference["T_c"]
         beta_c = 1.0 / T_c
         if eps_c is None:
@@ -206,7 +234,10 @@ class IrreversibleAnalysis:
         beta_c = 1.0 / T_c
 
         # stencil in (Dw, X2): the 3x3 grid at steps h, h/2 and h/4 (origin once)
-        h1, h2 = self.step * abs(w_a), self.step * beta_c
+        # steps: a fraction of w_a and of beta_c, but at most ``step`` in the forces' natural scale
+        # (beta_c w_a > 1: the fluxes vary on the scale X1 + w_a X2 ~ 1, not beta_c w_a)
+        scale = min(1.0, T_c / abs(w_a))
+        h1, h2 = self.step * abs(w_a) * scale, self.step * beta_c * scale
         levels = (1.0, 0.5, 0.25) if self.richardson else (1.0, 0.5)
         stencil = Stencil([np.array([lv * h1, lv * h2]) for lv in levels], mixed=True)
         dw, x2 = stencil.offsets[:, 0], stencil.offsets[:, 1]
@@ -240,12 +271,40 @@ class IrreversibleAnalysis:
         # At the round-off floor that difference is itself noise: add the round-off of F and J2,
         # taken as 1e-12 of their largest value on the stencil (ten times what the generic path
         # shows), times the weights of the difference formulas (Richardson included).
-        noise_f, noise_j = 1e-12 * np.abs(F).max(), 1e-12 * np.abs(J2).max()
-        error = error + np.array([[6 * noise_f / (beta_c * h1 * h1), 6 * noise_f / (h1 * h2)],
-                                  [3 * T_c * noise_j / h1, 3 * noise_j / h2]])
+        def weights(noise_f: float, noise_j: float) -> np.ndarray:
+            return np.array([[6 * noise_f / (beta_c * h1 * h1), 6 * noise_f / (h1 * h2)],
+                             [3 * T_c * noise_j / h1, 3 * noise_j / h2]])
+
+        error = error + weights(1e-12 * np.abs(F).max(), 1e-12 * np.abs(J2).max())
+        root = np.sqrt(np.abs(np.diag(L)))
+        geometric = np.outer(root, root)  # sqrt(|L_ii L_jj|), without underflow
         if perf.method == "linear_algebra":
-            error = error + GENERIC_PATH_ACCURACY * np.sqrt(np.abs(np.outer(np.diag(L), np.diag(L))))
-        verdicts = _verdicts(L, error, self.tolerance)
+            error = error + GENERIC_PATH_ACCURACY * geometric
+        # The stencil's coordinates are rounded (w_a + Dw, 1/(beta_c + X2)): an error of ~eps
+        # beta_c w_a in the force X1 + w_a X2 against a step of ~step min(1, beta_c w_a)
+        u = abs(w_a) / T_c
+        error = error + ARGUMENT_ROUNDING * np.finfo(float).eps * (1 + u) / (self.step * min(1.0, u)) \
+            * geometric
+        # Gradual underflow: the fluxes of the stencil (~ L X, L ~ e^-(beta_c w_a)) have an
+        # absolute granularity of the smallest subnormal; UNDERFLOW_NOISE allows for it.
+        underflow = weights(UNDERFLOW_NOISE, UNDERFLOW_NOISE)
+        error = error + underflow
+        log_scale = 0.0
+        L_scaled, error_scaled = L, error
+        diag, diag_underflow = np.abs(np.diag(L)), np.diag(underflow)
+        if not np.all(diag_underflow <= UNDERFLOW_RTOL * diag):
+            M, log_kappa = self._closed_form_scaled(model, perf.method, setup)
+            if M is None:
+                raise AnalysisError(
+                    f"IrreversibleAnalysis: L underflows double precision at beta_c w_a = {u:.4g} "
+                    f"(L11 = {L[0, 0]:.3g}; finite differences need L11 > ~1e-304, beta_c w_a < ~700 "
+                    f"at rates and times ~1); only the two-level Otto closed form gives L scaled")
+            log_scale, L_scaled = log_kappa, M
+            # log_kappa carries a few ulps of beta_c w_a; the closed form itself is exact
+            error_scaled = (1e-14 + 4e-16 * abs(log_kappa)) * np.abs(M)
+            with np.errstate(under="ignore"):
+                L, error = M * math.exp(log_kappa), error_scaled * math.exp(log_kappa)
+        verdicts = _verdicts(L_scaled, error_scaled, self.tolerance)
 
         given = cycle.model.evaluate(method=self.method, backend=self.backend)
         X1 = beta_c * dw0
@@ -265,14 +324,42 @@ class IrreversibleAnalysis:
             L_out = L
         return OnsagerResult(
             L=L_out, L_natural=L, error_estimate=error, **verdicts,
+            log_scale=log_scale, L_scaled=L_scaled, error_scaled=error_scaled,
             forces=dict(FORCES), fluxes=dict(FLUXES), at_cycle=at_cycle, tolerance=self.tolerance,
             reference={"T_c": T_c, "w_a": w_a, "Dw0": dw0, "driven": tuple(setup.shape),
                        "cold": setup.cold, "hot": setup.hot},
         )
 
+    @staticmethod
+    def _closed_form_scaled(model: Any, method: str, setup: _Setup) -> tuple[Any, float]:
+        """``(M, log_kappa)`` of the two-level Otto closed form (``L = e^log_kappa M``) for this
+        cycle if its evaluation path is that closed form, else ``(None, nan)``."""
+        names = two_level_otto_names(model) if method == "closed_form" else None
+        if names is None:
+            return None, math.nan
+        v = model.defaults
+        t = sum(float(v[names[k]]) for k in ("tau_c", "tau_ch", "tau_h", "tau_hc"))
+        # f(x, y) is symmetric, so which isochore is the cold one does not matter; w_a and T_c are
+        # the analysis's reference (the control value of the cold contact, its temperature)
+        M, log_kappa = onsager_matrix_scaled(
+            setup.T_c, setup.w_a, float(v[names["gamma_c"]]), float(v[names["gamma_h"]]),
+            float(v[names["tau_c"]]), float(v[names["tau_h"]]), t)
+        if not math.isfinite(log_kappa):  # a zero contact time: L = 0 exactly, nothing to scale
+            return None, math.nan
+        return M, log_kappa
+
 
 def _verdicts(L: np.ndarray, error: np.ndarray, tol: float) -> dict[str, Any]:
-    """q, reciprocity and the checks, each allowing for the finite-difference error of L."""
+    """q, reciprocity and the checks, each allowing for the finite-difference error of L.
+
+    They are invariant under ``L -> D L D`` with D diagonal and positive, so L is first scaled to
+    unit diagonal (when its diagonal is non-zero): products such as L11 L22 then neither underflow
+    nor overflow, whatever the scale of L.
+    """
+    d = np.sqrt(np.abs(np.diag(L)))
+    if np.all(d > 0) and np.all(np.isfinite(d)):
+        D = np.outer(1 / d, 1 / d)
+        L, error = L * D, error * D
     (l11, l12), (l21, l22) = L
     (e11, e12), (e21, e22) = error
     positive = l11 > e11 and l22 > e22

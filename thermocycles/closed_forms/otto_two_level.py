@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Mapping, NamedTuple
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, log_expit
 
 from ..core.performance import StrokeRecord
 from ..core.stable import ratio_difference
@@ -174,10 +174,10 @@ def _populations(p_e: Any) -> np.ndarray:
     return np.stack([1.0 - p_e, p_e], axis=-1)
 
 
-@register_closed_form
-def match_two_level_otto(model: Any) -> Any:
-    """Evaluator for isochore-adiabat-isochore-adiabat with a TwoLevelSubstance and tanh-law
-    reservoirs, else None."""
+def two_level_otto_names(model: Any) -> dict[str, str] | None:
+    """The model's parameter name for each argument of :func:`otto_cycle` (``T_c`` is the
+    temperature of the first isochore's reservoir, whichever is colder) if ``model`` is
+    isochore-adiabat-isochore-adiabat with a TwoLevelSubstance and tanh-law reservoirs, else None."""
     strokes = model.strokes
     if type(model.substance) is not TwoLevelSubstance or len(strokes) != 4:
         return None
@@ -189,13 +189,24 @@ def match_two_level_otto(model: Any) -> Any:
             return None
     r1, r3 = strokes[0].reservoir.name, strokes[2].reservoir.name
     res = model.reservoir_parameter
-    names = dict(
+    return dict(
         T_c=res(r1, "temperature"), T_h=res(r3, "temperature"),
         gamma_c=res(r1, "coupling"), gamma_h=res(r3, "coupling"),
         w_a=model.parameter(0, "control"), w_b=model.parameter(2, "control"),
         tau_c=model.parameter(0, "duration"), tau_ch=model.parameter(1, "duration"),
         tau_h=model.parameter(2, "duration"), tau_hc=model.parameter(3, "duration"),
     )
+
+
+@register_closed_form
+def match_two_level_otto(model: Any) -> Any:
+    """Evaluator for isochore-adiabat-isochore-adiabat with a TwoLevelSubstance and tanh-law
+    reservoirs, else None."""
+    names = two_level_otto_names(model)
+    if names is None:
+        return None
+    strokes = model.strokes
+    r1, r3 = strokes[0].reservoir.name, strokes[2].reservoir.name
     items = tuple(names.items())
 
     def evaluate(values: Mapping[str, Any]):
@@ -496,3 +507,27 @@ def onsager_matrix(T_c: float, w_a: float, gamma_c: float, gamma_h: float, tau_c
     z = w_a / T_c
     kappa = time_factor(2 * gamma_c * tau_c, 2 * gamma_h * tau_h) * expit(z) * expit(-z) / cycle_time
     return kappa * np.array([[1.0, w_a], [w_a, w_a * w_a]])
+
+
+def onsager_matrix_scaled(T_c: float, w_a: float, gamma_c: float, gamma_h: float, tau_c: float,
+                          tau_h: float, cycle_time: float) -> tuple[np.ndarray, float]:
+    """:func:`onsager_matrix` as ``(M, log_kappa)`` with ``L = exp(log_kappa) M``, for any beta_c w_a.
+
+    ``M = [[1, w_a], [w_a, w_a^2]]`` and ``log_kappa = log f + log expit(z) + log expit(-z) - log t_cyc``
+    (``z = beta_c w_a``): nothing underflows where L itself does (``kappa ~ e^-z`` is below the
+    smallest double for z > ~745, and subnormal, with fewer digits, from z ~ 708). ``log_kappa`` has
+    an absolute error of a few ulps of ``z``, i.e. a relative error of kappa of ~1e-16 z.
+    ``log_kappa = -inf`` when a contact time is zero (then L = 0).
+
+    Examples
+    --------
+    >>> M, log_kappa = onsager_matrix_scaled(1.0, 800.0, 1.0, 1.0, 0.5, 0.5, 1.2)
+    >>> round(log_kappa, 6), float(M[0, 1])  # kappa = e^-800.9..., far below the smallest double
+    (-800.954258, 800.0)
+    """
+    z = w_a / T_c
+    x, y = 2 * gamma_c * tau_c, 2 * gamma_h * tau_h
+    with np.errstate(divide="ignore"):
+        log_f = np.log(-np.expm1(-x)) + np.log(-np.expm1(-y)) - np.log(-np.expm1(-(x + y)))
+    log_kappa = float(log_f + log_expit(z) + log_expit(-z) - np.log(cycle_time))
+    return np.array([[1.0, w_a], [w_a, w_a * w_a]]), log_kappa
