@@ -246,3 +246,78 @@ def test_fig2_data_refuses_a_point_that_did_not_converge(monkeypatch):
     monkeypatch.setattr(figures, "optimal_frequencies", stalled)
     with pytest.raises(CycleError, match=r"^fig2_data: the eps\* solver did not converge .* eps_C = 2\.0"):
         fig2_data([2.0], progress=False)
+
+
+# -- optimal_time_allocation: the same classes (raw errors, silent inaccuracy, out-of-range input) ---
+
+from thermocycles.closed_forms.otto_two_level import FAST_CYCLE_LIMIT, optimal_time_allocation  # noqa: E402
+from thermocycles.errors import CycleError  # noqa: E402
+
+TA_ARGS = ("gamma_c", "gamma_h", "tau_adi")
+BAD_KINDS = [0.0, -1.0, np.nan, np.inf, -np.inf, "1", None, True, np.array([1.0, 2.0]), [1.0]]
+
+
+@pytest.mark.parametrize("name", TA_ARGS)
+@pytest.mark.parametrize("bad", BAD_KINDS, ids=repr)
+def test_optimal_time_allocation_refuses_bad_arguments(name, bad):
+    args = dict.fromkeys(TA_ARGS, 1.0)
+    args[name] = bad
+    with pytest.raises(ParameterError, match=rf"^optimal_time_allocation: {name} must be "):
+        optimal_time_allocation(**args)
+
+
+def log_F(x, y, gamma_c, gamma_h, tau_adi):
+    """log[f(x, y)/t_cyc] in logs (rates and times from 1e-300 to 1e300), for the maximum check."""
+    def log_one_minus_exp(z):  # log(1 - e^-z), accurate also where it is ~ -e^-z ~ -1e-300
+        return np.log1p(-np.exp(-z)) if z > 1 else np.log(-np.expm1(-z))
+
+    log_f = log_one_minus_exp(x) + log_one_minus_exp(y) - log_one_minus_exp(x + y)
+    log_t = np.logaddexp.reduce([np.log(x) - np.log(2 * gamma_c), np.log(y) - np.log(2 * gamma_h),
+                                 np.log(tau_adi)])
+    return log_f - log_t
+
+
+SCALES = [1e-300, 1e-12, 1e-3, 1.0, 1e3, 1e12, 1e300]
+
+
+def test_optimal_time_allocation_over_extreme_scales_answers_or_refuses_pointedly():
+    answered = refused = 0
+    for gamma_c in SCALES:
+        for gamma_h in SCALES:
+            for tau_adi in SCALES:
+                try:
+                    r = optimal_time_allocation(gamma_c, gamma_h, tau_adi)
+                except CycleError as err:
+                    assert str(err).startswith("optimal_time_allocation: ") and len(str(err)) < 300
+                    refused += 1
+                    continue
+                answered += 1
+                x, y = 2 * gamma_c * r.tau_c, 2 * gamma_h * r.tau_h
+                assert r.converged and np.isfinite([r.tau_c, r.tau_h]).all() and min(x, y) >= FAST_CYCLE_LIMIT
+                # eq. (20), gamma_c [cosh y - 1] = gamma_h [cosh x - 1], in logs
+                def log_cosh_minus_1(z):  # cosh z - 1 = 2 sinh^2(z/2) = e^z (1 - e^-z)^2 / 2
+                    return z + 2 * np.log(-np.expm1(-z)) - np.log(2)
+
+                lhs = np.log(gamma_c) + log_cosh_minus_1(y)
+                rhs = np.log(gamma_h) + log_cosh_minus_1(x)
+                if x > 1e-2 and y > 1e-2:  # cosh - 1 evaluated plainly loses digits below
+                    assert lhs == pytest.approx(rhs, abs=1e-6 + 1e-9 * abs(rhs)), (gamma_c, gamma_h, tau_adi)
+                # a maximum of F: every neighbour 1e-3 away is lower
+                best = log_F(x, y, gamma_c, gamma_h, tau_adi)
+                for dx, dy in [(1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3)]:
+                    assert log_F(x * (1 + dx), y * (1 + dy), gamma_c, gamma_h, tau_adi) < best + 1e-15 * abs(best)
+    assert answered > 100 and refused > 0
+
+
+@pytest.mark.parametrize("g, tau_adi", [(1.0, 0.2), (1e-3, 7.0), (1e3, 1e-2), (1e100, 1e-99), (1e-200, 1e203)])
+def test_optimal_time_allocation_equal_couplings_closed_relation(g, tau_adi):
+    """gamma_c = gamma_h = g: tau_c = tau_h with sinh(2 g tau) - 2 g tau = g tau_adi (physics.md 5)."""
+    r = optimal_time_allocation(g, g, tau_adi)
+    z = 2 * g * r.tau_c
+    assert r.tau_c == pytest.approx(r.tau_h, rel=1e-12)
+    assert np.sinh(z) - z == pytest.approx(g * tau_adi, rel=1e-9)
+
+
+def test_optimal_time_allocation_refuses_the_fast_cycle_regime():
+    with pytest.raises(CycleError, match=r"^optimal_time_allocation: the optimum has a fast contact"):
+        optimal_time_allocation(1.0, 1.0, 1e-20)  # x ~ (6e-20)^(1/3) ~ 4e-7: 1e-16/x^2 ~ 1e-3 error

@@ -15,6 +15,7 @@ durations from 1e-9 to 1e9 (``expm1``, ``expit``; no difference of nearly equal 
 
 from __future__ import annotations
 
+import math
 from typing import Any, Mapping, NamedTuple
 
 import numpy as np
@@ -435,6 +436,12 @@ def stationarity_residuals(u: Any, v: Any, theta: Any, *, v_minus_u: Any = None,
     return lhs21 / rhs21 - 1, lhs22 / rhs22 - 1
 
 
+#: Smallest ``2 gamma tau`` of either contact at the optimum that :func:`optimal_time_allocation`
+#: resolves: its equation is a log of ``1 + O(x^2)``, so the optimum's relative error grows as
+#: ``1e-16/x^2`` (1e-8 at the limit); below, a CycleError (before: a silently inaccurate answer).
+FAST_CYCLE_LIMIT = 1e-4
+
+
 class TimeAllocation(NamedTuple):
     """Maximum of chi's time part over (tau_c, tau_h) at fixed tau_adi."""
 
@@ -462,28 +469,65 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
     """
     import scipy.optimize  # noqa: PLC0415 (slow to import; only this solver needs it)
 
-    if not all(np.isfinite(q) and q > 0 for q in (gamma_c, gamma_h, tau_adi)):
-        raise ParameterError("optimal_time_allocation: gamma_c, gamma_h and tau_adi must be finite and > 0; "
-                         f"got {gamma_c}, {gamma_h}, {tau_adi}")
-    root_ratio = np.sqrt(gamma_h / gamma_c)
+    args = {"gamma_c": gamma_c, "gamma_h": gamma_h, "tau_adi": tau_adi}
+    for name, value in args.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise ParameterError(f"optimal_time_allocation: {name} must be a real number > 0; got a "
+                                 f"{type(value).__name__}")
+        if not (math.isfinite(value) and value > 0):
+            raise ParameterError(f"optimal_time_allocation: {name} must be finite and > 0; got {float(value)!r}")
+    # everything in logs: rates and times from 1e-300 to 1e300 (products overflow, x/gamma too)
+    lg_c, lg_h, lg_tau = math.log(gamma_c), math.log(gamma_h), math.log(tau_adi)
+    log_k = (lg_h - lg_c) / 2  # log sqrt(gamma_h/gamma_c)
 
-    def y_of(x):
-        return 2 * np.arcsinh(root_ratio * np.sinh(x / 2))
+    def log_y_of(log_x: float) -> float:  # log of y(x) = 2 asinh(k sinh(x/2)), no overflow/underflow
+        x = math.exp(log_x)
+        log_sinh = x / 2 + math.log(-math.expm1(-x)) - math.log(2.0) if x > 1e-3 else \
+            log_x - math.log(2.0) + math.log1p(x * x / 24)
+        log_a = log_k + log_sinh  # log(k sinh(x/2))
+        if log_a > 300:  # asinh(a) = log(2a) + O(1/a^2)
+            return math.log(2 * (math.log(2.0) + log_a))
+        if log_a < -300:  # asinh(a) = a
+            return math.log(2.0) + log_a
+        return math.log(2 * math.asinh(math.exp(log_a)))
 
-    def condition(log_x):  # log of 2 gamma_c t d(ln f)/dx, zero at the optimum
-        x = np.exp(log_x)
-        y = y_of(x)
-        t = x / (2 * gamma_c) + y / (2 * gamma_h) + tau_adi
-        dlogf = np.exp(-x) * -np.expm1(-y) / (-np.expm1(-x) * -np.expm1(-(x + y)))
-        return np.log(2 * gamma_c * t) + np.log(dlogf)
+    def log_one_minus_exp(log_z: float) -> float:  # log(1 - e^-z) from log z
+        z = math.exp(log_z)
+        return log_z if z < 1e-300 else math.log(-math.expm1(-z))
 
-    lo, hi = np.log(1e-12), np.log(600.0)
-    while condition(lo) < 0:  # pragma: no cover - only for absurdly small tau_adi
+    def condition(log_x: float) -> float:  # log of 2 gamma_c t d(ln f)/dx, zero at the optimum
+        log_y = log_y_of(log_x)
+        # log(2 gamma_c t) = log(x + (gamma_c/gamma_h) y + 2 gamma_c tau_adi)
+        log_t = float(np.logaddexp.reduce([log_x, log_y + lg_c - lg_h, math.log(2.0) + lg_c + lg_tau]))
+        log_dlogf = -math.exp(log_x) + log_one_minus_exp(log_y) - log_one_minus_exp(log_x) \
+            - log_one_minus_exp(float(np.logaddexp(log_x, log_y)))
+        return log_t + log_dlogf
+
+    # condition falls from > 0 (x -> 0) to -inf (x -> inf): bracket its root
+    lo, hi = math.log(1e-12), math.log(600.0)
+    while condition(lo) < 0 and lo > -700:
         lo -= 10
+    while condition(hi) > 0 and hi < 700:
+        hi += 1
+    if not (condition(lo) >= 0 >= condition(hi)):
+        raise CycleError(f"optimal_time_allocation: no optimum found for gamma_c = {gamma_c:g}, "
+                         f"gamma_h = {gamma_h:g}, tau_adi = {tau_adi:g} (2 gamma tau beyond 1e-300..1e300)")
     log_x, info = scipy.optimize.brentq(condition, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps,
-                                        full_output=True)
-    x = float(np.exp(log_x))
-    return TimeAllocation(x / (2 * gamma_c), float(y_of(x)) / (2 * gamma_h), bool(info.converged))
+                                        full_output=True, disp=False)
+    with np.errstate(over="ignore", under="ignore"):
+        tau_c = math.exp(log_x - math.log(2.0) - lg_c)
+        tau_h = math.exp(log_y_of(log_x) - math.log(2.0) - lg_h) if log_y_of(log_x) - lg_h < 709 else math.inf
+    smaller = math.exp(min(log_x, log_y_of(log_x)))
+    if smaller < FAST_CYCLE_LIMIT:
+        raise CycleError(
+            f"optimal_time_allocation: the optimum has a fast contact (min(2 gamma_c tau_c, 2 gamma_h tau_h) = "
+            f"{smaller:.2g} < {FAST_CYCLE_LIMIT:g}), where this solver loses its precision; "
+            f"gamma_c = {gamma_c:g}, gamma_h = {gamma_h:g}, tau_adi = {tau_adi:g}")
+    if not (info.converged and 0 < tau_c < math.inf and 0 < tau_h < math.inf):
+        raise CycleError(f"optimal_time_allocation: the optimal contact times for gamma_c = {gamma_c:g}, "
+                         f"gamma_h = {gamma_h:g}, tau_adi = {tau_adi:g} are not representable as doubles "
+                         f"(tau_c ~ {tau_c:.3g}, tau_h ~ {tau_h:.3g})")
+    return TimeAllocation(tau_c, tau_h, True)
 
 
 # -- linear irreversible thermodynamics (physics.md section 6) ----------------------------------
