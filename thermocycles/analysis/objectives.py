@@ -43,7 +43,7 @@ import numpy as np
 from ..core.modes import Mode
 from ..core.performance import Performance
 from ..errors import DimensionError, ParameterError
-from ..units import DIMENSIONLESS, ENTROPY_RATE, POWER, Kind, is_quantity, to_natural
+from ..units import DIMENSIONLESS, ENERGY, ENTROPY_RATE, POWER, Kind, is_quantity, to_natural
 
 
 @attrs.frozen
@@ -82,11 +82,12 @@ class Objective:
     def domain_constraints(self) -> tuple[Constraint, ...]:
         """The domain as smooth constraints ``g(perf) >= 0`` (for constrained optimisers)."""
         if self.domain == "refrigerator":
-            return (Constraint(lambda p: p.q_c, "cools (q_c >= 0)"),
-                    Constraint(lambda p: p.work, "takes work (work >= 0)"))
+            return (Constraint(lambda p: p.q_c, "cools (q_c >= 0)", kind=ENERGY),
+                    Constraint(lambda p: p.work, "takes work (work >= 0)", kind=ENERGY))
         if self.domain == "engine":
-            return (Constraint(lambda p: -p.work, "delivers work (work <= 0)"),
-                    Constraint(lambda p: -p.q_h, "draws heat from the hot reservoir"))
+            return (Constraint(lambda p: -p.work, "delivers work (work <= 0)", kind=ENERGY),
+                    Constraint(lambda p: -p.q_h, "draws heat from the hot reservoir",
+                               kind=ENERGY))
         return ()
 
     def in_domain(self, perf: Performance) -> Any:
@@ -206,14 +207,44 @@ class Constraint:
     Build one from a string (``"cools"``, ``"engine"``, ``"cop >= 0.5"``,
     ``"cooling_rate >= 2 aW"``), a tuple ``("cop", ">=", 0.5)``, or a callable with
     :func:`as_constraint`.
+
+    Attributes
+    ----------
+    function : callable
+        The margin ``g(perf)``, >= 0 where feasible.
+    description : str
+    figure : callable or None
+        The constrained figure (natural units) of a comparison ``figure op threshold``; None when
+        the margin is itself the figure (callables, ``"cools"``, the objectives' domains).
+    threshold : float
+        The comparison's threshold in natural units (0 when ``figure`` is None).
+    op : {">=", "<="}
+    kind : Kind
+        Physical kind of the figure (for messages in units).
+    unit : pint.Unit or None
+        The unit the user gave the threshold in (messages quote values in it).
     """
 
     function: Callable[[Performance], Any]
     description: str
     _bound: Any = attrs.field(default=None, repr=False)  # (name, op, raw value) to convert later
+    figure: Callable[[Performance], Any] | None = attrs.field(default=None, repr=False, eq=False)
+    threshold: float = 0.0
+    op: str = ">="
+    kind: Kind = attrs.field(default=DIMENSIONLESS, repr=False)
+    unit: Any = attrs.field(default=None, repr=False)
 
     def __call__(self, perf: Performance) -> Any:
         return self.function(perf)
+
+    def show(self, natural: float, has_units: bool = False, digits: int = 6) -> str:
+        """A natural-unit value of the figure: in the user's unit if they gave one, else in the
+        kind's unit for a cycle with units, else as a plain number."""
+        if self.unit is not None:
+            return f"{self.kind.wrap(natural).to(self.unit):.{digits}g~}"
+        if has_units and self.kind is not DIMENSIONLESS:
+            return f"{self.kind.wrap(natural):.{digits}g~}"
+        return f"{natural:.{digits}g}"
 
 
 _COMPARISON = re.compile(r"^\s*([A-Za-z_]\w*)\s*(>=|<=)\s*(.+?)\s*$")
@@ -226,9 +257,9 @@ def as_constraint(spec: Any) -> Constraint:
     if isinstance(spec, str):
         key = spec.strip()
         if key == "cools":
-            return Constraint(lambda p: p.q_c, "cools (q_c >= 0)")
+            return Constraint(lambda p: p.q_c, "cools (q_c >= 0)", kind=ENERGY)
         if key == "engine":
-            return Constraint(lambda p: -p.work, "runs as an engine (work <= 0)")
+            return Constraint(lambda p: -p.work, "runs as an engine (work <= 0)", kind=ENERGY)
         match = _COMPARISON.match(key)
         if not match:
             raise ParameterError(
@@ -261,7 +292,8 @@ def as_constraint(spec: Any) -> Constraint:
 
 def _comparison(name: str, op: str, value: Any) -> Constraint:
     obj = get(name)
-    return Constraint(obj.function, f"{name} {op} {value}", (name, op, value))
+    shown = f"{value.magnitude!r} {value.units:~}" if is_quantity(value) else f"{value!r}"
+    return Constraint(obj.function, f"{name} {op} {shown}", (name, op, value))
 
 
 def bind_constraint(constraint: Constraint, has_units: bool) -> Constraint:
@@ -285,9 +317,12 @@ def bind_constraint(constraint: Constraint, has_units: bool) -> Constraint:
             )
         threshold = float(value)
     fn = obj.function
+    unit = value.units if is_quantity(value) else None
     if op == ">=":
-        return Constraint(lambda p: fn(p) - threshold, constraint.description)
-    return Constraint(lambda p: threshold - fn(p), constraint.description)
+        return Constraint(lambda p: fn(p) - threshold, constraint.description, None, fn, threshold, op,
+                          obj.kind, unit)
+    return Constraint(lambda p: threshold - fn(p), constraint.description, None, fn, threshold, op,
+                      obj.kind, unit)
 
 
 __all__ = ["Objective", "Constraint", "register_objective", "get", "names", "as_constraint",

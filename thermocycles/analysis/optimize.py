@@ -75,7 +75,8 @@ def _check_variables(instance: Any, attribute: attrs.Attribute, value: Mapping) 
             )
 
 
-#: meanings of :attr:`OptimizationResult.status` (the first that applies)
+#: meanings of :attr:`OptimizationResult.status` (the most serious that applies, in the order
+#: 2, 5, 4, 3, 1: a violated constraint is reported before anything else)
 STATUS = {
     0: "converged, constraints hold, inside the objective's domain",
     1: "the method did not report convergence",
@@ -84,6 +85,7 @@ STATUS = {
     4: "the result lies on the edge of the objective's domain, or outside it",
     5: "the objective is not finite at the result",
 }
+_STATUS_ORDER = (2, 5, 4, 3, 1)
 
 
 @attrs.frozen(kw_only=True)
@@ -340,29 +342,46 @@ class Optimizer:
         if cycle.model.substance.n_levels is None and cycle.model.closed_form is None:
             cycle.model.choose_backend(cycle.model.defaults)  # an untruncated substance: raises, saying why
         start = problem.to_unit(np.array([cycle.model.defaults[n] for n in problem.names], dtype=float))
+        problem.has_units = cycle.has_units
+        if cycle.has_units:
+            problem.show_objective = functools.partial(_show_in, problem.objective.kind)
+        # One vectorised call on a Sobol sample (and the cycle's own point) sets the scales of the
+        # objective and of each constraint, and records feasible points, so that a method stopping
+        # somewhere worse is reported (not returned silently as a success).
+        points = np.vstack([start[None, :], self._sample(len(start))])
+        values, feasible = problem.evaluate_batch(points)
         if self.method == "multistart":
-            z, ok, message = self._multistart(problem, start)
+            z, ok, message = self._multistart(problem, points, values, feasible)
         elif self.method in LOCAL_METHODS:
-            # One vectorised call on a Sobol sample sets the objective's scale and records feasible
-            # points, so that a local method stopping somewhere worse is reported (not returned
-            # silently as a success).
-            problem.evaluate_batch(np.vstack([start[None, :], self._sample(len(start))]))
             z, ok, message = self._local(problem, start, self.method)
         else:
             z, ok, message = self._global(problem, start)
+        z, note = problem.restore(z)
+        if note:
+            message = f"{message}; {note}"
         return self._result(cycle, problem, z, ok, message)
 
-    def _multistart(self, problem: _Problem, start: np.ndarray) -> tuple[np.ndarray, bool, str]:
-        points = np.vstack([start[None, :], self._sample(len(start))])
-        values, feasible = problem.evaluate_batch(points)
+    def _multistart(self, problem: _Problem, points: np.ndarray, values: np.ndarray,
+                    feasible: np.ndarray) -> tuple[np.ndarray, bool, str]:
         order = np.argsort(np.where(feasible & np.isfinite(values), values, np.inf))
         candidates = [points[i] for i in order[: self.n_local] if np.isfinite(values[i]) and feasible[i]]
+        method = "SLSQP" if problem.constraints else "L-BFGS-B"
+        tried = ""
+        if not candidates and problem.constraints:
+            # A thin feasible set (e.g. an equality written as two inequalities) holds no sample
+            # point: start from the least violating points instead, keep what ends feasible.
+            _, margins = problem._evaluate(points)
+            worst = np.max(np.vstack(problem.violations(margins)), axis=0)
+            worst = np.where(np.isfinite(values), worst, np.inf)
+            ends = [self._local(problem, points[i], method) for i in np.argsort(worst)[: self.n_local]
+                    if np.isfinite(worst[i])]
+            candidates = [z for z, _, _ in ends if problem.assess(z)[1] and np.isfinite(problem.assess(z)[0])]
+            tried = f" (nor where {len(ends)} {method} runs from the least violating ones end)"
         if not candidates:
             raise AnalysisError(
-                f"no feasible point with a finite objective among {len(points)} samples; check the "
+                f"no feasible point with a finite objective among {len(points)} samples{tried}; check the "
                 f"bounds and constraints ({', '.join(c.description for c in problem.constraints) or 'none'})"
             )
-        method = "SLSQP" if problem.constraints else "L-BFGS-B"
         runs = []
         with ProgressBar(len(candidates), "multistart", progress=self.progress, unit="start") as bar:
             for z0 in candidates:
@@ -462,24 +481,25 @@ class Optimizer:
                 f"the result lies on the edge of the domain of {problem.objective.name} (where the "
                 f"cycle stops running as a{'n' if problem.objective.domain == 'engine' else ''} "
                 f"{problem.objective.domain}), or outside it: the figure has no interior optimum")
-        margins = [float(c(perf_nat)) for c in problem.constraints]
-        violated = [c.description for c, m in zip(problem.constraints, margins) if not _satisfied(m)]
+        violated = problem.violated(z)
+        # z lives in [0, 1]^d, each variable scaled to its own bounds: 1e-9 is a fraction of its range
         at_bounds = tuple(n for n, zi in zip(names, z) if zi <= 1e-9 or zi >= 1 - 1e-9)
         if not math.isfinite(value_nat):
             ok, notes = False, notes + [f"the objective is not finite at the result ({value_nat})"]
             codes.append(5)
         if violated:
-            ok, notes = False, notes + [f"constraints violated: {', '.join(violated)}"]
+            ok, notes = False, [f"constraint violated at the result: {'; '.join(violated)}"] + notes
             codes.append(2)
-        worse = problem.worse_than_seen(z)
+        worse = problem.worse_than_seen(z, self.method)
         if worse:
             ok, notes = False, notes + [worse]
             codes.append(3)
         if at_bounds:
             notes.append(f"on a bound: {', '.join(at_bounds)}")
         value = problem.objective.kind.wrap(value_nat) if cycle.has_units else value_nat
+        status = 0 if ok else next(c for c in _STATUS_ORDER if c in codes or c == 1)
         return OptimizationResult(
-            x=x, fun=value, success=ok, status=0 if ok else min(codes or [1]), message="; ".join(notes),
+            x=x, fun=value, success=ok, status=status, message="; ".join(notes),
             nfev=problem.n_evaluations, nit=problem.n_iterations, method=self.method,
             objective=problem.objective.name, sense=problem.sense,
             x_natural={n: float(v) for n, v in zip(names, x_nat)}, at_bounds=at_bounds,
@@ -497,9 +517,46 @@ def _sobol(d: int, n: int, seed: int) -> np.ndarray:
     return sample
 
 
-def _satisfied(margin: float) -> bool:
-    """A constraint margin counts as met down to round-off below zero."""
-    return margin >= -1e-9 * (1 + abs(margin))
+#: Feasibility criterion: a constraint ``figure >= threshold`` (or ``<=``) holds at a point when
+#: ``figure - threshold >= -FEASIBILITY_RTOL * s`` (resp. ``threshold - figure``), with the
+#: constraint's own scale ``s = max(|threshold|, |figure at the point|, median |figure| over the
+#: run's sample)``; a callable ``g(perf) >= 0`` or ``"cools"`` is the comparison ``g >= 0``. 1e-13 is
+#: a few hundred units of round-off of the figure, below the 1e-12 at which the local methods stop:
+#: a target 1e-12 above what the cycle can reach is a violation, whatever the units or the scale.
+FEASIBILITY_RTOL = 1e-13
+#: A constraint is active (Newton polish stops) within this fraction of its scale.
+ACTIVE_RTOL = 1e-6
+#: The result lies on the edge of the objective's domain when a domain margin (q_c, work, ...) is
+#: within this fraction of its median size over the sample.
+EDGE_RTOL = 1e-9
+#: A result violating its constraints by at most this fraction of their scale (a solver's own
+#: feasibility tolerance) is moved onto the feasible side, along the segment to the best feasible
+#: point evaluated; larger violations are reported (status 2).
+RESTORE_RTOL = 1e-6
+#: Two objective values closer than this (relative) are equal when comparing the result with the
+#: best point evaluated (the round-off of the figure on the generic path is ~1e-12).
+SAME_RTOL = 1e-9
+
+
+def _show_plain(value: float, digits: int = 6) -> str:
+    return f"{value:.{digits}g}"
+
+
+def _show_in(kind: Any, value: float, digits: int = 6) -> str:
+    return f"{kind.wrap(value):.{digits}g~}"
+
+
+def _show_figure(constraint: Constraint, has_units: bool, value: float, digits: int = 6) -> str:
+    return constraint.show(value, has_units, digits)
+
+
+def _distinct(a: float, b: float, show: Callable[[float, int], str]) -> tuple[str, str]:
+    """``show(a)`` and ``show(b)`` with the fewest digits (6 to 17) that tell them apart."""
+    for digits in range(6, 18):
+        sa, sb = show(a, digits), show(b, digits)
+        if sa != sb:
+            break
+    return sa, sb
 
 
 def _text(message: Any) -> str:
@@ -529,7 +586,13 @@ class _Problem:
         self.constraints = constraints
         self.mask_domain = mask_domain and objective.domain is not None
         self.n_user = n_user  # constraints[n_user:] express the objective's domain
-        self.margin_scale = np.zeros(len(constraints))
+        # each constraint as "figure op threshold": figure = threshold + sign * margin
+        self.thresholds = np.array([float(c.threshold) for c in constraints])
+        self.op_sign = np.array([1.0 if c.op == ">=" else -1.0 for c in constraints])
+        self.typical = np.zeros(len(constraints))  # median |figure| over the sample
+        self.norm = np.ones(len(constraints))  # margins are handed to scipy divided by this
+        self.has_units = False
+        self.show_objective: Callable[[float, int], str] = _show_plain
         self.values = dict(model.defaults)
         self.n_evaluations = 0
         self.n_iterations = 0
@@ -595,8 +658,7 @@ class _Problem:
     def _remember(self, z: np.ndarray, f: np.ndarray, margins: list[np.ndarray]) -> None:
         """Keep the best feasible point ever evaluated (to catch a method that ends worse)."""
         if margins:
-            ok = np.logical_and.reduce([m >= 0 for m in margins])
-            f = np.where(ok, f, np.inf)
+            f = np.where(self.feasible(margins), f, np.inf)
         k = int(np.argmin(f))
         if f[k] < self.best_seen[0]:  # inf (non-finite or infeasible) never is
             self.best_seen = (float(f[k]), z[k].copy())
@@ -608,8 +670,71 @@ class _Problem:
             f, margins, _ = self._cache[1]
         else:
             f, margins = self._evaluate(z[None, :])
-        feasible = all(_satisfied(float(m[0])) for m in margins)
-        return float(f[0]), feasible
+        return float(f[0]), bool(self.feasible([m[:1] for m in margins])[0])
+
+    # -- the feasibility criterion (see FEASIBILITY_RTOL) ----------------------------------------
+    def scales(self, margins: list[np.ndarray]) -> list[np.ndarray]:
+        """Each constraint's own scale at the points of ``margins``:
+        ``max(|threshold|, |figure|, median |figure| over the sample)``."""
+        return [np.maximum(np.maximum(abs(t), np.abs(t + sg * m)), typ)
+                for m, t, sg, typ in zip(margins, self.thresholds, self.op_sign, self.typical)]
+
+    def violations(self, margins: list[np.ndarray]) -> list[np.ndarray]:
+        """Relative violations ``-margin / scale`` (> 0 where violated, inf where not finite)."""
+        out = []
+        for m, scale in zip(margins, self.scales(margins)):
+            with np.errstate(all="ignore"):
+                v = np.where(scale > 0, -m / np.where(scale > 0, scale, 1.0), np.where(m < 0, np.inf, 0.0))
+            out.append(np.where(np.isnan(m), np.inf, v))
+        return out
+
+    def feasible(self, margins: list[np.ndarray], n: int = 1) -> np.ndarray:
+        """Whether each of the ``n`` points satisfies every constraint (see :data:`FEASIBILITY_RTOL`)."""
+        if not margins:
+            return np.ones(n, dtype=bool)
+        return np.logical_and.reduce([v <= FEASIBILITY_RTOL for v in self.violations(margins)])
+
+    def restore(self, z: np.ndarray) -> tuple[np.ndarray, str]:
+        """Move a result that violates its constraints by a solver's tolerance (at most
+        :data:`RESTORE_RTOL` of their scale) onto the feasible side: bisection on the segment from
+        the best feasible point evaluated. Returns (point, note)."""
+        if not self.constraints:
+            return z, ""
+        _, margins = self._evaluate(z[None, :])
+        worst = max(float(v[0]) for v in self.violations(margins))
+        anchor = self.best_seen[1]
+        if worst <= FEASIBILITY_RTOL or worst > RESTORE_RTOL or anchor is None:
+            return z, ""
+        lo, hi = 0.0, 1.0  # anchor + t (z - anchor): feasible at lo, not at hi
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            _, m = self._evaluate((anchor + mid * (z - anchor))[None, :])
+            if self.feasible(m)[0]:
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo < 1e-16:
+                break
+        moved = anchor + lo * (z - anchor)
+        return moved, (f"moved by {float(np.max(np.abs(moved - z))):.1e} (in the scaled variables) onto "
+                       f"the feasible side (the method's end violated a constraint by {worst:.1e} "
+                       f"of its scale)")
+
+    def violated(self, z: np.ndarray) -> list[str]:
+        """The constraints violated at ``z``: what is required and what is reached."""
+        _, margins = self._evaluate(z[None, :])
+        out = []
+        for j, (c, v) in enumerate(zip(self.constraints, self.violations(margins))):
+            if not v[0] <= FEASIBILITY_RTOL:
+                m = float(margins[j][0])
+                if c.figure is None:
+                    out.append(f"{c.description}: margin {c.show(m, self.has_units)} < 0")
+                else:
+                    show = functools.partial(_show_figure, c, self.has_units)
+                    reached, required = _distinct(self.thresholds[j] + self.op_sign[j] * m,
+                                                  self.thresholds[j], show)
+                    out.append(f"{c.description}: reached {reached}, required {required}")
+        return out
 
     def best_of(self, runs: list[tuple[np.ndarray, bool, str]]) -> tuple[np.ndarray, bool, str]:
         """The best local result: feasible first, then lowest objective, then converged."""
@@ -628,31 +753,40 @@ class _Problem:
         instead. Only where no constraint is active and z is away from the bounds; a step is kept
         only if it stays feasible and does not make f worse beyond round-off.
         """
-        d = len(z)
         h = 1e-4
         taken = 0
+        # Variables on (or next to) a bound stay there; the others are polished. The bounds are
+        # 0 and 1 in the scaled variables, so 10 h is a fraction of each variable's own range.
+        free = np.flatnonzero((z >= 10 * h) & (z <= 1 - 10 * h))
+        if free.size == 0:
+            return z, 0
+        k = free.size
         for _ in range(rounds):
-            if np.any(z < 10 * h) or np.any(z > 1 - 10 * h):
+            if np.any(z[free] < 10 * h) or np.any(z[free] > 1 - 10 * h):
                 break
             f0, margins0 = self._evaluate(z[None, :])
             if not np.isfinite(f0[0]) or any(
-                    m[0] <= 1e-6 * max(s, 1e-300) for m, s in zip(margins0, self.margin_scale)):
+                    m[0] <= ACTIVE_RTOL * s[0] for m, s in zip(margins0, self.scales(margins0))):
                 break
-            stencil = Stencil([np.full(d, h), np.full(d, h / 2)], mixed=True)
-            f, _ = self._evaluate(z + stencil.offsets)
+            stencil = Stencil([np.full(k, h), np.full(k, h / 2)], mixed=True)
+            offsets = np.zeros((len(stencil.offsets), len(z)))
+            offsets[:, free] = stencil.offsets
+            f, _ = self._evaluate(z + offsets)
             if not np.all(np.isfinite(f)):
                 break
             grad = richardson(stencil.first(f, 0), stencil.first(f, 1))
             hess = stencil.hessian(f, 0)
             if not np.all(np.linalg.eigvalsh(hess) > 0):
                 break
-            delta = -np.linalg.solve(hess, grad)
+            delta = np.zeros(len(z))
+            delta[free] = -np.linalg.solve(hess, grad)
             if np.max(np.abs(delta)) > 1e-2:
                 break
             # Near the optimum a step changes f by ~H delta^2, far below its round-off (~1e-12 on the
-            # generic path): the value test only guards against blunders.
+            # generic path): the value test only guards against blunders, relative to f's own size
+            # (the same SAME_RTOL at which the result is compared with the points evaluated).
             f1, margins1 = self._evaluate((z + delta)[None, :])
-            if not (f1[0] <= f0[0] + 1e-9 * abs(f0[0]) and all(m[0] >= 0 for m in margins1)):
+            if not (f1[0] <= f0[0] + SAME_RTOL * abs(f0[0]) and self.feasible(margins1)[0]):
                 break
             z, taken = z + delta, taken + 1
             if np.max(np.abs(delta)) < 1e-12:
@@ -665,30 +799,37 @@ class _Problem:
         if not self.objective.in_domain(perf):
             return True
         for j, c in enumerate(self.constraints[self.n_user:], start=self.n_user):
-            if self.margin_scale[j] > 0 and float(c(perf)) <= 1e-9 * self.margin_scale[j]:
+            if self.typical[j] > 0 and float(c(perf)) <= EDGE_RTOL * self.typical[j]:
                 return True
         return False
 
-    def worse_than_seen(self, z: np.ndarray) -> str:
+    def worse_than_seen(self, z: np.ndarray, method: str) -> str:
         """A note if a feasible point evaluated during the run beats the result, else ''."""
         f, _ = self.assess(z)
         best = self.best_seen[0]
         if not np.isfinite(best):
             return ""
-        if np.isfinite(f) and best >= f - 1e-9 * max(abs(f), abs(best)):
+        if np.isfinite(f) and best >= f - SAME_RTOL * max(abs(f), abs(best)):
             return ""
-        return (f"the method ended at a worse point than one it evaluated (objective "
-                f"{-self.sign * f:.6g} against {-self.sign * best:.6g}); try method='multistart'")
+        # f and best are minimised: sign * value; the figure itself is sign * f
+        ended, seen = _distinct(self.sign * f, self.sign * best, self.show_objective)
+        advice = ("try more starts (n_starts) or a global method" if method == "multistart"
+                  else "try method='multistart'")
+        return (f"the method ended at a worse point than one it evaluated ({self.objective.name} "
+                f"{ended} against {seen}); {advice}")
 
     def evaluate_batch(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(objective to minimise, feasible) at a batch of points; also sets the objective scale."""
         f, margins = self._evaluate(np.atleast_2d(z))
-        feasible = np.ones(len(f), dtype=bool)
         for j, m in enumerate(margins):
-            feasible &= m >= 0
-            finite = np.abs(m[np.isfinite(m)])
-            if finite.size:
-                self.margin_scale[j] = max(self.margin_scale[j], float(finite.max()))
+            figure = np.abs(self.thresholds[j] + self.op_sign[j] * m)
+            figure = figure[np.isfinite(figure) & (figure > 0)]
+            if figure.size and self.typical[j] == 0:
+                self.typical[j] = float(np.median(figure))
+            self.norm[j] = max(abs(self.thresholds[j]), self.typical[j]) or 1.0
+        feasible = self.feasible(margins, len(f))
+        # the sample was remembered before the scales were known: again, with them
+        self._remember(np.atleast_2d(z), f, margins)
         finite = f[np.isfinite(f)]
         if finite.size and self.scale == 1.0:
             self.scale = float(np.max(np.abs(finite))) or 1.0
@@ -725,13 +866,16 @@ class _Problem:
 
     def scipy_constraints(self, method: str) -> Any:
         cons = []
+        # each margin divided by its constraint's own scale: scipy's feasibility tolerances are
+        # absolute, and a cooling rate of 1e-8 natural units would otherwise be "satisfied" by any
+        # point (the norms are fixed by the sample, before any local run)
         for j in range(len(self.constraints)):
             def fun(z, j=j):
-                return float(self._at(z)[1][j][0])
+                return float(self._at(z)[1][j][0]) / self.norm[j]
 
             def jac(z, j=j):
                 _, margins, stencil = self._at(z)
-                return stencil.first(margins[j])
+                return stencil.first(margins[j]) / self.norm[j]
 
             if method == "trust-constr":
                 cons.append(scipy.optimize.NonlinearConstraint(fun, 0.0, np.inf, jac=jac))
