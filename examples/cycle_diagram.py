@@ -7,6 +7,17 @@ the PNGs into the directory given as the first argument (a temporary directory b
 prints their paths.
 
     python examples/cycle_diagram.py [OUTPUT_DIRECTORY]
+
+Expected output
+---------------
+Numbers to a relative 1e-3 (they are printed to 3-6 digits); ``...`` stands for round-off
+(a residual of 1e-13 whose digits are noise). tests/test_examples.py checks this.
+::
+
+    # rtol: 1e-3
+    OUTPUT_DIRECTORY/otto_occupation.png
+    OUTPUT_DIRECTORY/otto_energy.png
+    OUTPUT_DIRECTORY/otto_family.png
 """
 
 from __future__ import annotations

@@ -9,6 +9,19 @@ physics through the context (a contact with two reservoirs, one of them weighted
 every backend, and both plugins handle it unchanged.
 
 Run: python examples/heat_leak_onsager.py
+
+Expected output
+---------------
+Numbers to a relative 1e-3 (they are printed to 3-6 digits); ``...`` stands for round-off
+(a residual of 1e-13 whose digits are noise). tests/test_examples.py checks this.
+::
+
+    # rtol: 1e-3
+      leak            q  (L12-L21)/L12  det L / L11 L22    max chi  COP there
+      0.00  1.000000000       ...       ...   0.028131   0.436804
+      0.01  0.978595413       ...        4.235e-02   0.023117   0.365790
+      0.05  0.897446903       ...        1.946e-01   0.009395   0.192465
+      0.20  0.645965835      ...        5.827e-01   (cannot cool at these contact times)
 """
 
 from __future__ import annotations

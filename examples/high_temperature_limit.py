@@ -7,6 +7,19 @@ library's generic path (stroke maps and one linear solve) and the Optimizer then
 At fixed w_b, the COP at maximum chi over w_a is eps_plus = (sqrt(9 + 8 eps_C) - 3) / 2: eps^2 + 3 eps - 2 eps_C = 0.
 
 Run: python examples/high_temperature_limit.py
+
+Expected output
+---------------
+Numbers to a relative 1e-3 (they are printed to 3-6 digits); ``...`` stands for round-off
+(a residual of 1e-13 whose digits are noise). tests/test_examples.py checks this.
+::
+
+    # rtol: 1e-3
+     eps_C  COP at max chi   eps_plus  relative diff
+      0.50     0.302775638   0.302776       ...
+      1.00     0.561552813   0.561553        ...
+      2.00     1.000000000   1.000000       ...
+      5.00     2.000000000   2.000000       ...
 """
 
 from __future__ import annotations

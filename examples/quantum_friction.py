@@ -10,6 +10,26 @@ durations. With a stronger transverse field (Delta = 1) sudden ramps no longer c
 Optimizer finds the ramp durations that balance friction against cycle time for chi.
 
 Run: python examples/quantum_friction.py
+
+Expected output
+---------------
+Numbers to a relative 1e-3 (they are printed to 3-6 digits); ``...`` stands for round-off
+(a residual of 1e-13 whose digits are noise). tests/test_examples.py checks this.
+::
+
+    # rtol: 1e-3
+     ramp time  extra work, linear  extra work, cosine
+           0.1           1.872e-02           1.874e-02
+         0.215           2.153e-02           2.166e-02
+         0.464           3.307e-02           3.405e-02
+             1           1.161e-01           1.333e-01
+          2.15           3.046e-02           5.239e-02
+          4.64           7.066e-03           6.585e-03
+            10           1.256e-02           6.650e-04
+          21.5           7.269e-04           1.563e-05
+          46.4           1.894e-04           3.253e-07
+           100           1.404e-04           1.617e-08
+    Delta = 1: sudden ramps make a heater; chi is largest for ramps of 2.844 and 2.917: chi = 1.1009e-03, COP = 0.471
 """
 
 from __future__ import annotations

@@ -7,6 +7,23 @@ argument assumes), for beta_h w_b = 0.1, 1 and 3, with the second-order asymptot
 eps_plus sqrt(1 - (v/4) tanh(v/2)); and the joint optimum over (w_a, w_b) of Fig. 2.
 
 Run: python examples/section4_tight_coupling.py
+
+Expected output
+---------------
+Numbers to a relative 1e-3 (they are printed to 3-6 digits); ``...`` stands for round-off
+(a residual of 1e-13 whose digits are noise). tests/test_examples.py checks this.
+::
+
+    # rtol: 1e-3
+    COP at maximum chi divided by eps_plus
+       eps_C  eps_plus   linear    v=0.1    v=1.0    v=3.0    joint
+         0.5    0.3028  1.00000  0.99975  0.97547  0.80890  0.78627
+           1    0.5616  1.00000  0.99972  0.97303  0.79129  0.77785
+           3    1.3723  1.00000  0.99966  0.96725  0.74999  0.76042
+          10    3.2170  1.00000  0.99958  0.95958  0.69630  0.74147
+         100   12.7215  1.00000  0.99946  0.94820  0.61847  0.71933
+        1000   43.2465  1.00000  0.99940  0.94312  0.58436  0.71109
+       limit            1.00000  0.99938  0.94046  0.56669  0.70711
 """
 
 from __future__ import annotations
