@@ -27,7 +27,7 @@ ALLOWED = {
     "figures": {"spec", "core", "closed_forms", "analysis"},
     "plots": {"spec", "core", "backends", "closed_forms", "analysis", "figures", "sweeps"},
 }
-FOUNDATION = {"errors", "units", "bounds", "progress"}
+FOUNDATION = {"errors", "units", "bounds", "progress", "quantity_text"}
 
 
 def module_name(path: pathlib.Path) -> str:

@@ -34,6 +34,7 @@ they must be smooth there.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Callable
 
@@ -43,6 +44,7 @@ import numpy as np
 from ..core.modes import Mode
 from ..core.performance import Performance
 from ..errors import DimensionError, ParameterError
+from ..quantity_text import parse_quantity_text
 from ..units import DIMENSIONLESS, ENERGY, ENTROPY_RATE, POWER, Kind, is_quantity, to_natural
 
 
@@ -247,50 +249,101 @@ class Constraint:
         return f"{natural:.{digits}g}"
 
 
-_COMPARISON = re.compile(r"^\s*([A-Za-z_]\w*)\s*(>=|<=)\s*(.+?)\s*$")
+#: the comparisons a constraint may use (the optimiser works on closed sets: '>' would mean '>=')
+OPERATORS = (">=", "<=")
+#: longest constraint text accepted
+MAX_CONSTRAINT_LENGTH = 300
+_COMPARISON = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|=>|=<|>|<|=)\s*(.*?)\s*", re.ASCII)
+_FORMS = ("write 'cools', 'engine', '<figure> >= <number> [unit]' or '<figure> <= <number> [unit]' "
+          "(e.g. 'cop >= 0.5', 'cooling_rate >= 60 zW'), a tuple ('cop', '>=', 0.5), or a callable "
+          "perf -> value that is >= 0 where feasible")
 
 
 def as_constraint(spec: Any) -> Constraint:
-    """A :class:`Constraint` from a string, a (name, op, value) tuple, a callable or a Constraint."""
+    """A :class:`Constraint` from a string, a (name, op, value) tuple, a callable or a Constraint.
+
+    A string is ``"cools"``, ``"engine"`` or ``figure op number [unit]``: a registered objective's
+    name, ``>=`` or ``<=`` (strict ``>``/``<`` and ``==`` are refused: the optimiser works on closed
+    sets, and an equality is two inequalities), and a finite number with an optional unit read by
+    the strict grammar of :mod:`thermocycles.quantity_text` (no arithmetic; at most
+    :data:`MAX_CONSTRAINT_LENGTH` characters, so any text is refused or read at once).
+
+    Examples
+    --------
+    >>> as_constraint("cooling_rate >= 60 zW").description
+    'cooling_rate >= 60.0 zW'
+    >>> as_constraint("cop >= 9**9**9")
+    Traceback (most recent call last):
+    ...
+    thermocycles.errors.ParameterError: constraint 'cop >= 9**9**9': '9**9**9' is not a number with ...
+    """
     if isinstance(spec, Constraint):
         return spec
     if isinstance(spec, str):
+        if len(spec) > MAX_CONSTRAINT_LENGTH:
+            raise ParameterError(f"constraint text may have at most {MAX_CONSTRAINT_LENGTH} characters; got "
+                                 f"{len(spec)} ({spec[:30]!r}...)")
         key = spec.strip()
         if key == "cools":
             return Constraint(lambda p: p.q_c, "cools (q_c >= 0)", kind=ENERGY)
         if key == "engine":
             return Constraint(lambda p: -p.work, "runs as an engine (work <= 0)", kind=ENERGY)
-        match = _COMPARISON.match(key)
+        match = _COMPARISON.fullmatch(spec)
         if not match:
-            raise ParameterError(
-                f"constraint {spec!r} is not understood; write 'cools', 'engine', "
-                f"'<figure> >= <value>' or '<figure> <= <value>' (e.g. 'cop >= 0.5'), a tuple "
-                f"('cop', '>=', 0.5), or a callable perf -> value that is >= 0 where feasible"
-            )
+            raise ParameterError(f"constraint {spec!r} is not understood; {_FORMS}")
         name, op, text = match.groups()
+        _check_operator(f"constraint {spec!r}", op)
         try:
-            value: Any = float(text)
-        except ValueError:
-            try:
-                from ..units import Q_  # noqa: PLC0415 (pint is loaded on first use)
-
-                value = Q_(text)
-            except Exception:
-                raise ParameterError(f"constraint {spec!r}: cannot read the value {text!r}") from None
+            value = parse_quantity_text(text)
+        except ParameterError as exc:
+            raise ParameterError(f"constraint {spec!r}: {exc}") from None
         return _comparison(name, op, value)
-    if isinstance(spec, tuple) and len(spec) == 3:
+    if isinstance(spec, (tuple, list)) and len(spec) == 3:
         name, op, value = spec
-        if op not in (">=", "<="):
-            raise ParameterError(f"constraint {spec!r}: the operator must be '>=' or '<='; got {op!r}")
-        return _comparison(name, op, value)
+        where = f"constraint {tuple(spec)!r}"
+        if not isinstance(name, str):
+            raise ParameterError(f"{where}: the figure must be a registered name such as 'cop'; got {name!r}")
+        _check_operator(where, op)
+        return _comparison(name, op, _threshold(where, value))
     if callable(spec):
         return Constraint(spec, getattr(spec, "__name__", "user constraint"))
     raise ParameterError(
-        f"constraint must be a string, a (name, op, value) tuple or a callable; got {spec!r}"
+        f"constraint must be a string, a (name, op, value) tuple or a callable; got {type(spec).__name__}"
+        f" {_short(spec)}"
     )
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _check_operator(where: str, op: Any) -> None:
+    if op not in OPERATORS:
+        why = (" (the optimiser works on closed sets; write '>=' or '<=')" if op in (">", "<") else
+               " (an equality is two constraints, '>=' and '<=')" if op in ("==", "=") else "")
+        raise ParameterError(f"{where}: the comparison must be '>=' or '<='; got {_short(op)}{why}")
+
+
+def _threshold(where: str, value: Any) -> Any:
+    """A constraint's threshold: a finite real number, a finite scalar quantity, or such text."""
+    if isinstance(value, str):
+        try:
+            return parse_quantity_text(value)
+        except ParameterError as exc:
+            raise ParameterError(f"{where}: {exc}") from None
+    magnitude = value.magnitude if is_quantity(value) else value
+    if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(float(magnitude)):
+        raise ParameterError(f"{where}: the threshold must be a finite real number or quantity; got "
+                             f"{_short(value)}")
+    return value
+
+
 def _comparison(name: str, op: str, value: Any) -> Constraint:
+    if name in ("ecological", "omega") or name not in _REGISTRY:
+        raise ParameterError(f"constraint on {name!r}: not a registered figure; use one of "
+                             f"{', '.join(_REGISTRY)}")
     obj = get(name)
     shown = f"{value.magnitude!r} {value.units:~}" if is_quantity(value) else f"{value!r}"
     return Constraint(obj.function, f"{name} {op} {shown}", (name, op, value))
