@@ -49,6 +49,8 @@ def reservoirs(factory: str, T_c: Any, T_h: Any, gamma_c: Any, gamma_h: Any,
 def adiabat(factory: str, kind: str, schedule: Any, *, name: str, start: Any, end: Any,
             duration: Any) -> Stroke:
     """An isolated stroke: ideal adiabatic following or a finite-time unitary ramp."""
+    if not isinstance(kind, str):
+        kind = None  # refused below (an array would make == ambiguous)
     if kind == "ideal":
         return QuantumAdiabat(name=name, start=start, end=end, duration=duration)
     if kind == "unitary":
@@ -92,17 +94,16 @@ def require_mode(factory: str, cycle: Cycle, mode: Mode, general: str,
     found = str(np.broadcast_to(modes, shape)[idx])
     runs = {"idle": "is idle", "unphysical": "is unphysical"}.get(
         found, f"runs as {'an' if found[0] in 'aeiou' else 'a'} {found}")
-    where = f" at {int(wrong.sum())} of {wrong.size} parameter points (the first: element {idx})" if wrong.ndim else ""
+    where = f" at {int(wrong.sum())} of {wrong.size} points (first: {idx})" if wrong.ndim else ""
     if mode is Mode.REFRIGERATOR:
-        verb, need = "refrigerate", ("a refrigerator needs q_c > 0 and work > 0, heat drawn from the cold "
-                                     "reservoir with work done on the substance")
+        verb, need = "refrigerate", "a refrigerator needs q_c > 0 and work > 0"
     else:
-        verb, need = "run as an engine", "an engine needs work < 0 and heat drawn from the hot reservoir"
+        verb, need = "run as an engine", "an engine needs work < 0"
     extra = hint({name: at(value) for name, value in cycle.model.defaults.items()}) if hint else ""
     raise ParameterError(
-        f"{factory}: these parameters do not {verb}{where}: the cycle {runs} (q_c = {at(perf.q_c):.6g}, "
-        f"work = {at(perf.work):.6g} per cycle in natural units; {need}). {extra + ' ' if extra else ''}"
-        f"Use {general}(...) with the same arguments for the cycle in any regime.")
+        f"{factory}: these parameters do not {verb}{where}: the cycle {runs} (q_c = {at(perf.q_c):.3g}, "
+        f"work = {at(perf.work):.3g}{'' if hint else '; ' + need}). {extra + ' ' if extra else ''}"
+        f"Use {general}(...) for any regime.")
 
 
 def _at(mask: np.ndarray) -> str:

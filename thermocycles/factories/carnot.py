@@ -177,9 +177,9 @@ def _scaled(factory: str, name: str, w: Any, theta: Any) -> Any:
 
 def _hint(condition: str) -> Any:
     def hint(point: dict[str, float]) -> str:
-        return (f"With two levels this needs {condition} (here w_1 = {point['w_1']:.6g}, w_2 = {point['w_2']:.6g}) "
-                f"and isotherms slow against the relaxation time 1/(2 gamma) (here gamma_h tau_h = "
-                f"{point['gamma_h'] * point['tau_h']:.6g}, gamma_c tau_c = {point['gamma_c'] * point['tau_c']:.6g}).")
+        return (f"With two levels this needs {condition} (here w_1 = {point['w_1']:.4g}, w_2 = {point['w_2']:.4g}) "
+                f"and slow isotherms (gamma_h tau_h = {point['gamma_h'] * point['tau_h']:.4g}, gamma_c tau_c = "
+                f"{point['gamma_c'] * point['tau_c']:.4g}).")
     return hint
 
 

@@ -121,7 +121,8 @@ def _ratios(point: dict[str, float]) -> str:
 
 
 def _two_level_refrigerates(point: dict[str, float]) -> str:
-    return "The two-level Otto cycle refrigerates exactly when w_b/w_a > T_h/T_c; " + _ratios(point)
+    return ("As a refrigerator needs q_c > 0 and work > 0, the two-level Otto cycle refrigerates exactly when "
+            "w_b/w_a > T_h/T_c; " + _ratios(point))
 
 
 def _two_level_engine(point: dict[str, float]) -> str:
@@ -193,7 +194,7 @@ def _build(factory: str, substance: Substance | None, *, T_c: Any, T_h: Any, gam
            w_a: Any, w_b: Any, tau_c: Any, tau_h: Any, tau_ch: Any, tau_hc: Any, law: Any, adiabat: str,
            schedule: Any) -> Cycle:
     substance = substance_or_default(factory, substance)
-    if adiabat == "ideal" and not (isinstance(schedule, str) and schedule == "linear"):
+    if isinstance(adiabat, str) and adiabat == "ideal" and not (isinstance(schedule, str) and schedule == "linear"):
         raise ParameterError(f"{factory}: schedule applies to adiabat='unitary' (an ideal adiabat has no "
                              f"schedule); got schedule={brief(schedule)} with adiabat='ideal'")
     cold, hot, _ = reservoirs(factory, T_c, T_h, gamma_c, gamma_h, law)
@@ -227,8 +228,9 @@ def otto_refrigerator(substance: Substance | None = None, *, T_c: Any, T_h: Any,
     Traceback (most recent call last):
     ...
     thermocycles.errors.ParameterError: otto_refrigerator: these parameters do not refrigerate: the cycle
-    runs as an engine (...). The two-level Otto cycle refrigerates exactly when w_b/w_a > T_h/T_c; here
-    w_b/w_a = 1.5 and T_h/T_c = 2. Use otto_cycle(...) with the same arguments for the cycle in any regime.
+    runs as an engine (...). As a refrigerator needs q_c > 0 and work > 0, the two-level Otto cycle refrigerates
+    exactly when w_b/w_a > T_h/T_c; here
+    w_b/w_a = 1.5 and T_h/T_c = 2. Use otto_cycle(...) for any regime.
     """
     cycle = _build("otto_refrigerator", substance, T_c=T_c, T_h=T_h, gamma_c=gamma_c, gamma_h=gamma_h, w_a=w_a, w_b=w_b,
                    tau_c=tau_c, tau_h=tau_h, tau_ch=tau_ch, tau_hc=tau_hc, law=law, adiabat=adiabat,

@@ -141,15 +141,15 @@ def stirling_refrigerator(substance: Substance | None = None, *, T_c: Any, T_h: 
     cycle = _build("stirling_refrigerator", substance, T_c=T_c, T_h=T_h, gamma_c=gamma_c, gamma_h=gamma_h,
                    w_1=w_1, w_2=w_2, tau_h=tau_h, tau_c=tau_c, tau_hc=tau_hc, tau_ch=tau_ch, law=law,
                    schedule=schedule)
-    hint = (_hint("w_1 < w_2", ", with a ratio w_2/w_1 large enough to outpace the heat the isochores carry "
-                  "from the hot reservoir to the cold one") if type(cycle.substance) is TwoLevelSubstance else None)
+    hint = (_hint("w_1 < w_2 with w_2/w_1 large enough")
+            if type(cycle.substance) is TwoLevelSubstance else None)
     return require_mode("stirling_refrigerator", cycle, Mode.REFRIGERATOR, "stirling_cycle", hint)
 
 
 def _hint(condition: str, extra: str = "") -> Any:
     def hint(point: dict[str, float]) -> str:
-        return (f"With two levels this needs {condition} (here w_1 = {point['w_1']:.6g}, w_2 = {point['w_2']:.6g}) "
-                f"and strokes slow against the relaxation time 1/(2 gamma){extra}.")
+        return (f"With two levels this needs {condition} (here w_1 = {point['w_1']:.4g}, w_2 = {point['w_2']:.4g}) "
+                f"and slow strokes{extra}.")
     return hint
 
 

@@ -15,6 +15,7 @@ from .strokes.base import Stroke
 from .substances.base import Substance
 from .values import (
     Parameter,
+    _normalize,
     check_broadcast,
     check_constraint,
     check_unit_mode,
@@ -193,6 +194,7 @@ class Cycle:
         for name, value in values.items():
             spec = specs[name]
             where = f"Cycle.with_parameters: {name} ({spec.uses[0]})"
+            value = _normalize(value)  # as a field would read it (lists to arrays, -0.0 to 0.0)
             natural = natural_value(value, spec.kind, where)
             check_constraint(natural, spec.constraint, where, value)
             shapes[name] = value_shape(natural)

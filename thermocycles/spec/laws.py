@@ -97,13 +97,15 @@ class BathLaw:
 
     function: LawFunction = attrs.field(eq=attrs.cmp_using(eq=lambda a, b: a is b))
     name: str = ""
-    detailed_balance: bool = True
+    detailed_balance: bool = attrs.field(default=True, converter=lambda v: bool(v) if isinstance(v, np.bool_) else v)
     _builtin: bool = attrs.field(default=False, repr=False, alias="builtin")
 
     def __attrs_post_init__(self) -> None:
         if not callable(self.function):
             raise ParameterError(f"BathLaw.function must be a callable k(omega, beta, gamma); "
                                  f"got {brief(self.function)}")
+        if not isinstance(self.name, str):
+            raise ParameterError(f"BathLaw.name must be a string (shown in messages); got {brief(self.name)}")
         if not self.name:
             object.__setattr__(self, "name", getattr(self.function, "__name__", "law"))
         if not isinstance(self.detailed_balance, bool):

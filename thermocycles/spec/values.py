@@ -214,7 +214,7 @@ def check_finite(natural: Any, where: str, expected: str, given: Any) -> None:
     if bad.any():
         idx = np.argwhere(bad)[0]
         at = f" (element {tuple(int(i) for i in idx)} is {arr[tuple(idx)]})" if arr.ndim else ""
-        raise ParameterError(f"{where} must be finite ({expected}); got {describe_value(given)}{at}")
+        raise ParameterError(f"{where} must be finite; got {describe_value(given)}{at}")
 
 
 def check_constraint(natural: Any, constraint: str | None, where: str, given: Any) -> None:
@@ -332,9 +332,8 @@ def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
     if with_units and plain:
         raise DimensionError(
             f"{owner} mixes quantities with units ({_some(with_units)}) and plain numbers "
-            f"({_some(plain)}); plain numbers are read in natural units (hbar = k_B = 1), so "
-            f"mixing the two would silently pick an energy scale: give every value with units, "
-            f"or every value as a plain number"
+            f"({_some(plain)}); plain numbers are read in natural units (hbar = k_B = 1): give every "
+            f"value with units, or none"
         )
     if not items:
         return None
@@ -344,7 +343,7 @@ def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
 def component_label(component: Any) -> str:
     """``"Class 'name'"`` for a named component, ``"Class"`` otherwise (used in messages)."""
     name = getattr(component, "name", None)
-    return f"{type(component).__name__} {name!r}" if isinstance(name, str) else type(component).__name__
+    return f"{type(component).__name__} {brief(name, 40)}" if isinstance(name, str) else type(component).__name__
 
 
 @attrs.frozen(kw_only=True)
@@ -364,7 +363,7 @@ class Component:
             natural = natural_value(raw, spec.kind, where)
             if spec.kind is not None:
                 check_constraint(natural, spec.constraint, where, raw)
-            shapes[name] = value_shape(natural)
+            shapes[f"{name} ({raw.name})" if isinstance(raw, Parameter) else name] = value_shape(natural)
         check_broadcast(cls, shapes)
         check_unit_mode(cls, self.unit_items())
 

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from ...errors import ParameterError, brief, clip
+from ...units import is_quantity
 from ..values import frozen_array
 from .base import Substance
 from .matrix import _as_matrix, _read_matrix, _repr_matrix, matrix_eq
@@ -19,8 +20,8 @@ PROBE = np.array([0.5, 1.0, 2.0])
 
 
 def _as_factors(value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or is_quantity(value):  # factors are pure numbers: validation refuses a quantity
+        return value
     array = frozen_array(value)
     return value if array is None else array
 
@@ -120,14 +121,17 @@ class NLevel(Substance):
 
     def _check_factors(self, owner: str, given_count: int | None) -> int:
         factors = self.factors
-        if not isinstance(factors, np.ndarray) or factors.ndim != 1:
-            shape = f"shape {factors.shape}" if isinstance(factors, np.ndarray) else brief(factors)
+        if not isinstance(factors, np.ndarray) or factors.ndim != 1 or factors.dtype.kind != "f":
+            shape = f"shape {factors.shape}" if isinstance(factors, np.ndarray) and factors.dtype.kind == "f" \
+                else brief(factors)
             raise ParameterError(f"{owner}.factors must be a 1-D sequence of real numbers (levels factors * w); "
                                  f"got {shape}")
         if factors.size < 2:
             raise ParameterError(f"{owner}.factors must hold at least 2 levels; got {_describe(factors)}")
         if not np.isfinite(factors).all():
-            raise ParameterError(f"{owner}.factors must be finite; got {_describe(factors)}")
+            at = int(np.argmin(np.isfinite(factors)))
+            raise ParameterError(f"{owner}.factors must be finite; got {_describe(factors)} (element ({at},) is "
+                                 f"{factors[at]})")
         if given_count is not None and given_count != factors.size:
             raise ParameterError(f"{owner}.n_levels must equal len(factors) = {factors.size} when both are "
                                  f"given; got {given_count}")
