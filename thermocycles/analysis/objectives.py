@@ -69,17 +69,17 @@ class Objective:
         accelerator. The optimiser treats points outside the domain as infeasible.
     """
 
-    name: str
-    function: Callable[[Performance], Any]
+    name: str = attrs.field()
+    function: Callable[[Performance], Any] = attrs.field()
     sense: str = attrs.field(default="max")
-    kind: Kind = DIMENSIONLESS
-    description: str = ""
+    kind: Kind = attrs.field(default=DIMENSIONLESS)
+    description: str = attrs.field(default="")
     domain: str | None = attrs.field(default=None)
 
     @domain.validator
     def _check_domain(self, attribute: attrs.Attribute, value: str | None) -> None:
-        if value not in (None, "refrigerator", "engine"):
-            raise ParameterError(f"Objective.domain must be 'refrigerator', 'engine' or None; got {value!r}")
+        if not (value is None or (isinstance(value, str) and value in ("refrigerator", "engine"))):
+            raise ParameterError(f"Objective.domain must be 'refrigerator', 'engine' or None; got {_short(value)}")
 
     def domain_constraints(self) -> tuple[Constraint, ...]:
         """The domain as smooth constraints ``g(perf) >= 0`` (for constrained optimisers)."""
@@ -102,8 +102,29 @@ class Objective:
 
     @sense.validator
     def _check_sense(self, attribute: attrs.Attribute, value: str) -> None:
-        if value not in ("max", "min"):
-            raise ParameterError(f"Objective.sense must be 'max' or 'min'; got {value!r}")
+        if not (isinstance(value, str) and value in ("max", "min")):
+            raise ParameterError(f"Objective.sense must be 'max' or 'min'; got {_short(value)}")
+
+    @kind.validator
+    def _check_kind(self, attribute: attrs.Attribute, value: Kind) -> None:
+        if not isinstance(value, Kind):
+            raise ParameterError(f"Objective.kind must be a Kind of thermocycles.units (e.g. POWER, "
+                                 f"DIMENSIONLESS); got {_short(value)}")
+
+    @name.validator
+    def _check_name(self, attribute: attrs.Attribute, value: str) -> None:
+        if not isinstance(value, str) or not value:
+            raise ParameterError(f"Objective.name must be a non-empty string; got {_short(value)}")
+
+    @function.validator
+    def _check_function(self, attribute: attrs.Attribute, value: Any) -> None:
+        if not callable(value):
+            raise ParameterError(f"Objective.function must be callable(perf); got {_short(value)}")
+
+    @description.validator
+    def _check_description(self, attribute: attrs.Attribute, value: str) -> None:
+        if not isinstance(value, str):
+            raise ParameterError(f"Objective.description must be a string; got {_short(value)}")
 
     def __call__(self, perf: Performance) -> Any:
         return self.function(perf)
@@ -126,10 +147,14 @@ def register_objective(name: str, function: Callable[[Performance], Any], *, sen
     True
     """
     if not isinstance(name, str) or not name.isidentifier():
-        raise ParameterError(f"register_objective: name must be an identifier; got {name!r}")
-    if not callable(function):
-        raise ParameterError(f"register_objective: function must be callable(perf); got {function!r}")
-    obj = Objective(name, function, sense, kind, description, domain)
+        raise ParameterError(f"register_objective: name must be an identifier; got {_short(name)}")
+    if name in ("ecological", "omega"):
+        raise ParameterError(f"register_objective: {name!r} is reserved (it picks the engine or "
+                             f"refrigerator form by the cycle's mode)")
+    try:
+        obj = Objective(name, function, sense, kind, description, domain)
+    except ParameterError as exc:
+        raise ParameterError(f"register_objective: {str(exc).replace('Objective.', '', 1)}") from None
     _REGISTRY[name] = obj
     return obj
 

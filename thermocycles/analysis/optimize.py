@@ -48,31 +48,141 @@ _CONSTRAINED_LOCAL = ("COBYLA", "COBYQA", "SLSQP", "trust-constr")
 _TAKES_CONSTRAINTS = ("multistart", "differential_evolution", "shgo") + _CONSTRAINED_LOCAL
 
 
+def _got(value: Any) -> str:
+    """A short description of a value for an error message (never a long repr)."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(value).__name__} {text}" if not isinstance(value, (str, int, float)) else text
+
+
 def _objective_from(spec: Any) -> Objective | str:
     if isinstance(spec, Objective):
         return spec
     if isinstance(spec, str):
-        _objectives.get(spec)  # raises with the registered names
+        if spec not in _objectives.names():
+            raise ParameterError(f"Optimizer.objective: unknown objective {_got(spec)}; registered: "
+                                 f"{', '.join(_objectives.names())} (or a callable perf -> value)")
         return spec
     if callable(spec):
         return Objective(getattr(spec, "__name__", "objective"), spec, "max", DIMENSIONLESS,
                          "user callable")
     raise ParameterError(
-        f"Optimizer.objective must be a registered name ({', '.join(_objectives.names())}), an "
-        f"Objective or a callable perf -> value; got {spec!r}"
+        f"Optimizer.objective must be a registered name such as 'chi', an Objective or a callable "
+        f"perf -> value; got {_got(spec)}"
     )
 
 
-def _check_variables(instance: Any, attribute: attrs.Attribute, value: Mapping) -> None:
+def _is_integer(value: Any) -> bool:
+    """An integer (Python or numpy), not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value: Any) -> bool:
+    return _is_integer(value) or isinstance(value, (float, np.floating))
+
+
+def _variables_from(value: Any) -> dict[str, tuple[Any, Any]]:
+    if not isinstance(value, Mapping):
+        raise ParameterError(
+            f"Optimizer.variables must be a dict {{name: (lower, upper)}}, e.g. {{'tau_c': (1e-3, 50.0)}}; "
+            f"got {_got(value)}"
+        )
     if not value:
-        raise ParameterError("Optimizer.variables must name at least one parameter with its bounds")
+        raise ParameterError("Optimizer.variables must name at least one parameter with its bounds; got {}")
+    out = {}
     for name, bounds in value.items():
         if not isinstance(name, str) or not name.isidentifier():
-            raise ParameterError(f"Optimizer.variables: {name!r} is not a parameter name")
-        if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
+            raise ParameterError(f"Optimizer.variables: {_got(name)} is not a parameter name")
+        if isinstance(bounds, (str, bytes)) or not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
             raise ParameterError(
-                f"Optimizer.variables[{name!r}] must be a (lower, upper) pair; got {bounds!r}"
+                f"Optimizer.variables[{name!r}] must be a (lower, upper) pair; got {_got(bounds)}"
             )
+        for bound, which in zip(bounds, ("lower", "upper")):
+            magnitude = bound.magnitude if is_quantity(bound) else bound
+            if not _is_real(magnitude) or not math.isfinite(float(magnitude)):
+                raise ParameterError(
+                    f"Optimizer.variables[{name!r}] {which} bound must be a finite number (or a quantity "
+                    f"if the cycle has units); got {_got(bound)}"
+                )
+        lo, hi = bounds
+        try:
+            ordered = bool(lo < hi)
+        except Exception:  # quantities of different dimensions: found when the cycle is known
+            ordered = True
+        if not ordered:
+            raise ParameterError(
+                f"Optimizer.variables[{name!r}]: the lower bound must be below the upper bound; "
+                f"got ({_got(lo)}, {_got(hi)})"
+            )
+        out[name] = (lo, hi)
+    return out
+
+
+_SINGLE_OPERATORS = (">=", "<=", ">", "<", "==", "=")
+
+
+def _constraints_from(value: Any) -> tuple[Constraint, ...]:
+    """One constraint (a string, a (name, op, value) triple, a callable, a Constraint) or a sequence."""
+    if value is None:
+        return ()
+    if (isinstance(value, (str, Constraint)) or callable(value)
+            or (isinstance(value, tuple) and len(value) == 3 and isinstance(value[0], str)
+                and isinstance(value[1], str) and value[1] in _SINGLE_OPERATORS)):
+        value = [value]  # "cools" is one constraint, not five
+    if isinstance(value, (Mapping, set, frozenset, bytes)) or not isinstance(value, (list, tuple)):
+        raise ParameterError(f"Optimizer.constraints must be a constraint or a list of them ('cools', "
+                             f"'cop >= 0.5', ('cop', '>=', 0.5), a callable); got {_got(value)}")
+    out = []
+    for k, spec in enumerate(value):
+        try:
+            out.append(as_constraint(spec))
+        except ParameterError as exc:
+            raise ParameterError(f"Optimizer.constraints[{k}]: {exc}") from None
+    return tuple(out)
+
+
+def _scale_from(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ParameterError(f"Optimizer.scale must be a dict {{variable: 'log' or 'linear'}}; got {_got(value)}")
+    return dict(value)
+
+
+def _options_from(value: Any) -> dict[str, Any]:
+    if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
+        raise ParameterError(f"Optimizer.options must be a dict of scipy options (name: value); got {_got(value)}")
+    return dict(value)
+
+
+def _integer(field: str, value: Any, minimum: int, maximum: int) -> int:
+    """An integer (Python or numpy, not a bool) in [minimum, maximum], as int."""
+    if not _is_integer(value) or not minimum <= int(value) <= maximum:
+        raise ParameterError(f"Optimizer.{field} must be an integer from {minimum} to {maximum}; "
+                             f"got {_got(value)}")
+    return int(value)
+
+
+def _n_starts_from(value: Any) -> int:
+    return _integer("n_starts", value, 1, 2**20)
+
+
+def _n_local_from(value: Any) -> int:
+    return _integer("n_local", value, 1, 10_000)
+
+
+def _seed_from(value: Any) -> int:
+    return _integer("seed", value, 0, 2**32 - 1)
+
+
+def _tol_from(value: Any) -> float:
+    if not _is_real(value) or not 0 < float(value) < 1:
+        raise ParameterError(f"Optimizer.tol must be a number in (0, 1) (default 1e-12); got {_got(value)}")
+    return float(value)
+
+
+def _cycle_check(instance: Any, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, Cycle):
+        raise ParameterError(f"Optimizer.cycle must be a Cycle or None; got {_got(value)}")
 
 
 #: meanings of :attr:`OptimizationResult.status` (the most serious that applies, in the order
@@ -210,48 +320,47 @@ class Optimizer:
     """
 
     objective: Any = attrs.field(converter=_objective_from)
-    variables: dict[str, tuple[Any, Any]] = attrs.field(converter=dict, validator=_check_variables)
+    variables: dict[str, tuple[Any, Any]] = attrs.field(converter=_variables_from)
     sense: str | None = None
-    constraints: tuple[Constraint, ...] = attrs.field(
-        default=(), converter=lambda cs: tuple(as_constraint(c) for c in cs))
+    constraints: tuple[Constraint, ...] = attrs.field(default=(), converter=_constraints_from)
     method: str = "multistart"
-    n_starts: int = 64
-    n_local: int = 3
-    tol: float = 1e-12
-    scale: dict[str, str] = attrs.field(factory=dict, converter=dict)
-    seed: int = 0
-    options: dict[str, Any] = attrs.field(factory=dict, converter=dict)
-    cycle: Cycle | None = attrs.field(default=None, eq=False, repr=False)
+    n_starts: int = attrs.field(default=64, converter=_n_starts_from)
+    n_local: int = attrs.field(default=3, converter=_n_local_from)
+    tol: float = attrs.field(default=1e-12, converter=_tol_from)
+    scale: dict[str, str] = attrs.field(factory=dict, converter=_scale_from)
+    seed: int = attrs.field(default=0, converter=_seed_from)
+    options: dict[str, Any] = attrs.field(factory=dict, converter=_options_from)
+    cycle: Cycle | None = attrs.field(default=None, eq=False, repr=False, validator=_cycle_check)
     progress: bool | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.sense not in (None, "max", "min"):
-            raise ParameterError(f"Optimizer.sense must be 'max', 'min' or None; got {self.sense!r}")
-        if self.method not in METHODS:
-            raise ParameterError(f"Optimizer.method must be one of {', '.join(METHODS)}; got {self.method!r}")
+        if not (self.sense is None or (isinstance(self.sense, str) and self.sense in ("max", "min"))):
+            raise ParameterError(f"Optimizer.sense must be 'max', 'min' or None; got {_got(self.sense)}")
+        if not (isinstance(self.method, str) and self.method in METHODS):
+            raise ParameterError(f"Optimizer.method must be one of {', '.join(METHODS)}; got {_got(self.method)}")
         if self.constraints and self.method not in _TAKES_CONSTRAINTS:
             raise ParameterError(
                 f"Optimizer.method {self.method!r} does not handle constraints; use 'multistart', "
                 f"'SLSQP', 'COBYLA', 'trust-constr', 'differential_evolution' or 'shgo'"
             )
         for name, how in self.scale.items():
-            if name not in self.variables or how not in ("log", "linear"):
-                raise ParameterError(
-                    f"Optimizer.scale[{name!r}] must be 'log' or 'linear' for a variable; got {how!r}"
-                )
-        if not (isinstance(self.n_starts, int) and self.n_starts >= 1 and isinstance(self.n_local, int)
-                and self.n_local >= 1):
-            raise ParameterError("Optimizer.n_starts and Optimizer.n_local must be positive integers")
-        if not (0 < self.tol < 1):
-            raise ParameterError(f"Optimizer.tol must be in (0, 1); got {self.tol!r}")
-        wanted(self.progress, "Optimizer.progress")  # True, False or None
+            if not isinstance(name, str) or name not in self.variables:
+                raise ParameterError(f"Optimizer.scale: {_got(name)} is not one of the variables "
+                                     f"({', '.join(self.variables)})")
+            if not (isinstance(how, str) and how in ("log", "linear")):
+                raise ParameterError(f"Optimizer.scale[{name!r}] must be 'log' or 'linear'; got {_got(how)}")
+        if isinstance(self.progress, (bool, np.bool_)) or self.progress is None:
+            wanted(self.progress, "Optimizer.progress")  # True, False or None
+        else:
+            raise ParameterError(f"Optimizer.progress must be True, False or None (automatic); got "
+                                 f"{_got(self.progress)}")
         if self.cycle is not None:
             self._problem(self.cycle)
 
     # -- setting up ---------------------------------------------------------------------------
     def _problem(self, cycle: Cycle) -> _Problem:
         if not isinstance(cycle, Cycle):
-            raise ParameterError(f"Optimizer.run needs a Cycle; got {cycle!r}")
+            raise ParameterError(f"Optimizer.run needs a Cycle; got {_got(cycle)}")
         model = cycle.model
         unknown = [n for n in self.variables if n not in model.names]
         if unknown:
@@ -636,10 +745,12 @@ class _Problem:
         return f, margins
 
     def _figures(self, perf: Performance, values: Mapping[str, Any], n: int) -> tuple[np.ndarray, list]:
-        f = _batched(self.objective, perf, self.model, values, n)
+        f = _batched(self.objective, perf, self.model, values, n,
+                     f"Optimizer.objective ({self.objective.name})", self.names)
         if self.mask_domain:
             f = np.where(self.objective.in_domain(perf), f, np.nan)
-        return f, [_batched(c, perf, self.model, values, n) for c in self.constraints]
+        return f, [_batched(c, perf, self.model, values, n, f"Optimizer.constraints ({c.description})",
+                            self.names) for c in self.constraints]
 
     def _pointwise(self, values: Mapping[str, Any], n: int) -> tuple[np.ndarray, list]:
         f = np.full(n, np.nan)
@@ -884,11 +995,15 @@ class _Problem:
         return cons
 
 
-def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, Any], n: int) -> np.ndarray:
-    """``fn(perf)`` as an array of n values; falls back to point-by-point for scalar-only callables."""
+def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, Any], n: int,
+             what: str = "objective", names: tuple[str, ...] = ()) -> np.ndarray:
+    """``fn(perf)`` as an array of n real values; falls back to point-by-point for scalar-only
+    callables. A callable that raises, or returns None, complex numbers, text or the wrong number
+    of values, is reported naming the point (natural units) and what it returned. NaN is a value:
+    the point has no figure (it is infeasible)."""
     try:
-        out = np.asarray(fn(perf), dtype=float)
-    except (TypeError, ValueError):  # a callable written for scalars (e.g. float(perf.chi))
+        out = _reals(fn(perf))
+    except Exception:  # e.g. a callable written for scalars (float(perf.chi)): point by point below
         out = None
     if out is not None and out.shape == (n,):
         return out
@@ -897,8 +1012,31 @@ def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, A
     rows = []
     for k in range(n):
         point = {name: (v[k] if np.ndim(v) else v) for name, v in values.items()}
-        rows.append(float(fn(model.evaluate(point))))
+        perf_k = model.evaluate(point)  # a CycleError here: the point has no periodic state
+        at = ", ".join(f"{name}={float(point[name]):.6g}" for name in names)
+        try:
+            raw = fn(perf_k)
+        except Exception as exc:
+            raise ParameterError(f"{what} raised {type(exc).__name__}: {str(exc)[:80]} at {at}") from None
+        try:
+            value = _reals(raw)
+        except (TypeError, ValueError):
+            value = None
+        if value is None or value.ndim != 0:
+            shown = f"shape {np.shape(raw)}" if value is not None else _got(raw)
+            raise ParameterError(f"{what} must return one real number per point; got {shown} at {at}")
+        rows.append(float(value))
     return np.array(rows)
+
+
+def _reals(raw: Any) -> np.ndarray:
+    """``raw`` as a float array; TypeError for None, complex, text, objects, quantities."""
+    if raw is None or is_quantity(raw):
+        raise TypeError("not a real number")
+    arr = np.asarray(raw)
+    if arr.dtype.kind not in "biuf":  # bool, integers, floats (not complex, text, objects)
+        raise TypeError("not a real number")
+    return arr.astype(float)
 
 
 __all__ = ["Optimizer", "OptimizationResult", "METHODS", "STATUS"]
