@@ -15,9 +15,10 @@ genuine bug keeps its traceback. See docs/cli.md.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import _common, evaluate, fig2, onsager, optimize, sweep
 from ._common import EXIT_CODES, CommandError
@@ -46,9 +47,17 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, with its error line shortened like every other error (see :func:`shorten`)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(_common.USAGE, f"{self.prog}: error: {shorten(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command (standard library only)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="thermocycles", formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Finite-time quantum thermodynamic cycles from the command line: evaluate, optimise,\n"
                     "sweep and analyse cycle files (TOML or JSON, see thermocycles.io.save), and reproduce\n"
@@ -88,6 +97,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _common.OK
 
 
+#: longest run of characters without a space that an error message repeats from the input, and the
+#: longest message: a value of a million characters is not printed back
+_LONGEST_WORD, _LONGEST_MESSAGE = 80, 400
+_LONG_WORD = re.compile(rf"\S{{{_LONGEST_WORD + 1},}}")
+
+
+def shorten(message: str) -> str:
+    """One line: white space (new lines too) collapsed, very long words and messages cut.
+
+    >>> shorten("bad value\\n  " + "9" * 1000)
+    'bad value 9999999999999999999999999999999999999999... (1000 characters)'
+    """
+    text = " ".join(message.split())
+    text = _LONG_WORD.sub(lambda m: f"{m[0][:40]}... ({len(m[0])} characters)", text)
+    return text if len(text) <= _LONGEST_MESSAGE else text[: _LONGEST_MESSAGE - 3] + "..."
+
+
 def forget_interrupt() -> None:
     """Tell CPython that the KeyboardInterrupt was handled, so that ``python -m`` exits with 130.
 
@@ -107,9 +133,7 @@ def _error(command: str, message: str) -> None:
         sys.stdout.flush()
     except (OSError, ValueError):  # pragma: no cover - a closed or broken stdout
         pass
-    first = " ".join(message.split("\n")[0].split()) if message else "failed"
-    rest = message.split("\n")[1:]
-    text = first if not rest else first + " " + " ".join(" ".join(rest).split())
+    text = shorten(message) or "failed"
     prefix = f"thermocycles {command}" if command else "thermocycles"
     print(f"{prefix}: error: {text}", file=sys.stderr)
 

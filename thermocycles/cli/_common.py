@@ -132,6 +132,15 @@ def check_output(path: str, suffixes: Sequence[str], option: str) -> str:
         raise CommandError(f"cannot write {path!r}: {parent!r} {what}", FILE_ERROR)
     if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
         raise CommandError(f"cannot write {path!r}: permission denied", FILE_ERROR)
+    if not os.path.exists(path):
+        # what only trying tells (a name too long, a read-only file system, a full directory): create
+        # the file and remove it again, before any computation
+        try:
+            with open(path, "xb"):
+                pass
+            os.remove(path)
+        except OSError as exc:
+            raise CommandError(f"cannot write {path!r}: {(exc.strerror or str(exc)).lower()}", FILE_ERROR) from None
     return suffix
 
 
@@ -256,6 +265,10 @@ def parse_vary(cycle: Any, items: Sequence[str] | None) -> dict[str, tuple[Any, 
     return variables
 
 
+#: the largest sweep grid the command accepts (points in all): a larger one would exhaust the memory
+#: before anything is computed (11 figures x 8 bytes x 1e7 points ~ 1 GB)
+MAX_GRID_POINTS = 10_000_000
+
 GRID_SYNTAX = ("NAME=START:STOP:NUM[:log], NAME=V1,V2,... or NAME=VALUE "
                "(e.g. --grid w_b=2:6:50 --grid tau_c=1e-2:10:30:log)")
 
@@ -287,13 +300,23 @@ def parse_grid(cycle: Any, items: Sequence[str] | None) -> dict[str, Any]:
                                    USAGE) from None
             if num < 1:
                 raise CommandError(f"--grid {item!r}: NUM must be at least 1; got {num}", USAGE)
+            if num > MAX_GRID_POINTS:
+                raise CommandError(f"--grid {name}: NUM must be at most {MAX_GRID_POINTS:,}; got {num:,}", USAGE)
             start, stop = (parse_value(cycle, name, p, "--grid") for p in parts[:2])
             grid[name] = _spaced(start, stop, num, spacing, item, np)
         elif "," in rest:
             values = [parse_value(cycle, name, p, "--grid") for p in rest.split(",") if p.strip()]
+            if not values:
+                raise CommandError(f"--grid {item!r}: the list names no value; expected {GRID_SYNTAX}", USAGE)
             grid[name] = _stack(values, np)
         else:
             grid[name] = parse_value(cycle, name, rest, "--grid")
+    total = 1
+    for values in grid.values():
+        total *= int(np.size(getattr(values, "magnitude", values)))
+    if total > MAX_GRID_POINTS:
+        raise CommandError(f"--grid: the grid has {total:,} points; at most {MAX_GRID_POINTS:,} in one sweep "
+                           "(split it into several)", USAGE)
     return grid
 
 
@@ -309,6 +332,8 @@ def _magnitudes(start: Any, stop: Any, item: str) -> tuple[float, float, Any]:
 
 def _spaced(start: Any, stop: Any, num: int, spacing: str, item: str, np: Any) -> Any:
     lo, hi, units = _magnitudes(start, stop, item)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise CommandError(f"--grid {item!r}: START and STOP must be finite numbers; got {lo:g} and {hi:g}", USAGE)
     if spacing == "log":
         if not (lo > 0 and hi > 0):
             raise CommandError(f"--grid {item!r}: a log grid needs START and STOP > 0", USAGE)
