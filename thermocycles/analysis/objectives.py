@@ -149,7 +149,7 @@ def register_objective(name: str, function: Callable[[Performance], Any], *, sen
     if not isinstance(name, str) or not name.isidentifier():
         raise ParameterError(f"register_objective: name must be an identifier; got {_short(name)}")
     if name in ("ecological", "omega"):
-        raise ParameterError(f"register_objective: {name!r} is reserved (it picks the engine or "
+        raise ParameterError(f"register_objective: name {name!r} is reserved (it picks the engine or "
                              f"refrigerator form by the cycle's mode)")
     try:
         obj = Objective(name, function, sense, kind, description, domain)
