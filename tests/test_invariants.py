@@ -1009,3 +1009,24 @@ def test_both_contacts_zero_is_a_cycle_error(method):
                   tau_ch=0.1, tau_hc=0.1)
     with pytest.raises(tc.CycleError, match="zero duration"):
         tc.quantum_otto_cycle(**params).performance(method)
+
+
+# -- the deep-run switch (conftest.py) --------------------------------------------------------
+
+def test_deep_run_switch_overrides_every_count():
+    """THERMOCYCLES_DEEP replaces the count a property's own @settings gives (conftest.deepen, the
+    hook every collected test goes through), and removes the deadline."""
+    from conftest import deepen
+
+    calls = []
+
+    @settings(max_examples=3, deadline=1000)
+    @given(x=st.floats(0, 1))
+    def prop(x):
+        calls.append(x)
+
+    assert deepen([prop, prop, len], 17) == 1  # once per test; non-hypothesis objects untouched
+    prop()
+    assert len(calls) >= 17
+    current = prop._hypothesis_internal_use_settings
+    assert current.max_examples == 17 and current.deadline is None
