@@ -912,7 +912,7 @@ def test_boundary_second_law_and_carnot(params, method):
     # below the normal range (2.2e-308) a figure is rounded to an absolute 2^-1075, so a ratio of
     # two of them is known to that relative to each
     def ratio_rtol(num: float, den: float) -> float:
-        return 1e-12 + 2 * SUBNORMAL_ULP * (1 / abs(num) + 1 / abs(den))
+        return 1e-12 + 2 * (SUBNORMAL_ULP / abs(float(num)) + SUBNORMAL_ULP / abs(float(den)))
 
     if perf.mode == tc.Mode.REFRIGERATOR and T_h > T_c:
         rtol = ratio_rtol(perf.q_c, perf.work)
