@@ -482,8 +482,8 @@ class Optimizer:
             _, margins = problem._evaluate(points)
             worst = np.max(np.vstack(problem.violations(margins)), axis=0)
             worst = np.where(np.isfinite(values), worst, np.inf)
-            ends = [self._local(problem, points[i], method) for i in np.argsort(worst)[: self.n_local]
-                    if np.isfinite(worst[i])]
+            ends = [self._local(problem, points[i], method, maxiter=100)
+                    for i in np.argsort(worst)[: min(self.n_local, 2)] if np.isfinite(worst[i])]
             candidates = [z for z, _, _ in ends if problem.assess(z)[1] and np.isfinite(problem.assess(z)[0])]
             tried = f" (nor where {len(ends)} {method} runs from the least violating ones end)"
         if not candidates:
@@ -507,9 +507,12 @@ class Optimizer:
     def _sample(self, d: int) -> np.ndarray:
         return _sobol(d, self.n_starts, self.seed)
 
-    def _local(self, problem: _Problem, z0: np.ndarray, method: str) -> tuple[np.ndarray, bool, str]:
+    def _local(self, problem: _Problem, z0: np.ndarray, method: str,
+               maxiter: int | None = None) -> tuple[np.ndarray, bool, str]:
         bounds = scipy.optimize.Bounds(np.zeros(len(z0)), np.ones(len(z0)))
         options = dict(self.options)
+        if maxiter is not None:
+            options.setdefault("maxiter", maxiter)
         kwargs: dict[str, Any] = {}
         if method in _GRADIENT_METHODS:
             kwargs["jac"] = True
