@@ -47,6 +47,7 @@ BOUNDARIES = {
     "gamma_c=1e-300": dict(gamma_c=1e-300),
     "gamma_h=1e-300": dict(gamma_h=1e-300),
     "gamma_c=1e-150": dict(gamma_c=1e-150),
+    "both gammas=1e-163": dict(gamma_c=1e-163, gamma_h=1e-163),  # the closed form's f underflowed
 }
 
 SUBSTANCES = {
