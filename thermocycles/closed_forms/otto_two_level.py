@@ -41,7 +41,11 @@ def time_factor(x: Any, y: Any) -> Any:
     >>> float(time_factor(800.0, 900.0))  # slow cycles: 1
     1.0
     """
-    return np.expm1(-x) * np.expm1(-y) / -np.expm1(-(x + y))
+    # as 1 / (1/A + 1/B - 1), A = 1 - e^-x, B = 1 - e^-y (the same quantity): the product A B
+    # underflows for x, y < 1e-154 although f ~ x y / (x + y) is a normal double
+    a, b = -np.expm1(-x), -np.expm1(-y)
+    with np.errstate(divide="ignore"):
+        return 1.0 / (1.0 / a + 1.0 / b - 1.0)
 
 
 def equilibrium_occupation(z: Any) -> Any:
