@@ -209,12 +209,14 @@ class OptimizationResult:
     fun : float or Quantity
         The objective at the optimum (the figure itself, also when it was maximised); alias ``value``.
     success : bool
-        Whether the optimiser reports convergence, the constraints hold and the result lies in the
-        objective's domain.
+        Whether the optimiser reports convergence, every constraint holds at the returned point (by
+        the criterion of :class:`Optimizer`, relative to the constraint's own scale) and the result
+        lies in the objective's domain. Never True with a violated constraint, on any method.
     status : int
-        0 for success, else why not (see :data:`STATUS`).
+        0 for success, else why not (see :data:`STATUS`; 2, a violated constraint, comes first).
     message : str
-        What the optimiser says, and where variables sit on their bounds.
+        What the optimiser says, and where variables sit on their bounds; a violated constraint is
+        named first with the value reached and the value required (in the threshold's unit).
     nfev : int
         Number of parameter points evaluated (a batch of k points counts k); alias ``n_evaluations``.
     nit : int
@@ -280,33 +282,50 @@ class Optimizer:
         ``f(perf)`` on the natural-unit performance record (whose fields may be arrays: write it
         with numpy operations).
     variables : dict of str to (lower, upper)
-        Parameter names of the cycle and their bounds (quantities if the cycle has units).
+        Parameter names of the cycle and their bounds: finite, lower < upper (quantities if the
+        cycle has units). A list of names is refused: the bounds cannot be guessed.
     sense : {"max", "min"}, optional
         Maximise or minimise; the objective's default if omitted (callables: "max").
-    constraints : sequence, optional
-        Each ``"cools"``, ``"engine"``, ``"cop >= 0.5"``, ``("cop", ">=", 0.5)`` or a callable
-        ``g(perf)`` that is >= 0 where feasible.
+    constraints : constraint or sequence of constraints, optional
+        Each ``"cools"``, ``"engine"``, ``"cop >= 0.5"``, ``"cooling_rate >= 60 zW"``,
+        ``("cop", ">=", 0.5)`` or a callable ``g(perf)`` that is >= 0 where feasible; a single one
+        may be given alone. Text is ``figure >= number [unit]`` or ``<=``, read by a strict grammar
+        (:func:`thermocycles.objectives.as_constraint`). A constraint holds at a point when
+        ``figure - threshold >= -1e-13 s`` (``<=``: ``threshold - figure``), with its own scale
+        ``s = max(|threshold|, |figure|, median |figure| over the sample)``
+        (:data:`FEASIBILITY_RTOL`); a callable or ``"cools"`` is ``g >= 0``. The margins are handed
+        to scipy divided by their scale, and a result violating them by a solver's tolerance is
+        moved onto the feasible side (said in ``message``).
     method : str
         ``"multistart"`` (default), a :func:`scipy.optimize.minimize` method, or a scipy global
         method (see module docstring).
     n_starts, n_local : int
-        Sample size and number of local polishes of the multistart method. A single local method
+        Sample size and number of local polishes of the multistart method (Python or numpy
+        integers; not bools). A single local method
         also evaluates the sample (one vectorised call) to set the objective's scale and to report
         a run that ends worse than a sampled point.
     tol : float
-        Relative tolerance of the local solver on the objective.
+        Relative tolerance of the local solver on the objective, in (0, 1).
     scale : dict of str to {"log", "linear"}, optional
         Variable scaling; by default log for positive bounds spanning a decade or more.
     seed : int
-        Seed of the Sobol sample and the stochastic global methods (results are reproducible).
+        Seed of the Sobol sample and the stochastic global methods (results are reproducible);
+        0 to 2**32 - 1.
     options : dict, optional
-        Passed to the scipy routine.
+        Passed to the scipy routine (a mapping of option names).
     cycle : Cycle, optional
         If given, the variable names and bounds are checked against it now, and ``run()`` needs
         no argument.
     progress : bool or None
         A progress bar over the multistart method's local runs (None: in a terminal, after half a
         second; False: never; see :mod:`thermocycles.progress`). It does not change the result.
+
+    Raises
+    ------
+    ParameterError
+        At construction, for any argument of the wrong type or range (the message names the field);
+        during ``run``, for a user objective or constraint that raises or returns None, complex
+        numbers or the wrong shape (the message names the point).
 
     Examples
     --------
