@@ -897,6 +897,11 @@ def test_boundary_first_law_to_turnover(params, method):
 @pytest.mark.parametrize("method", METHODS)
 @FEW
 @given(params=boundary_parameters())
+# found by a deep run (THERMOCYCLES_DEEP=20000): subnormal heats, rounding amplified by w and 1/T
+@example(params=dict(T_c=0.01, T_h=0.1, w_a=0.01, w_b=0.09999999999999995, gamma_c=0.001, gamma_h=1e-292,
+                     tau_c=1.0, tau_h=1.0, tau_ch=0.0, tau_hc=0.0, _kind="ulps"))
+@example(params=dict(T_c=1.0, T_h=1.0000000000000002, w_a=50.0, w_b=500.0, gamma_c=1e-295, gamma_h=0.001,
+                     tau_c=1.0, tau_h=1.0, tau_ch=0.0, tau_hc=0.0, _kind="generic"))
 def test_boundary_second_law_and_carnot(params, method):
     """sigma >= -round-off; a refrigerator's COP <= Carnot COP, an engine's efficiency <= Carnot."""
     perf = evaluate(params, method)
