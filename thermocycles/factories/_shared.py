@@ -94,7 +94,7 @@ def require_mode(factory: str, cycle: Cycle, mode: Mode, general: str,
     found = str(np.broadcast_to(modes, shape)[idx])
     runs = {"idle": "is idle", "unphysical": "is unphysical"}.get(
         found, f"runs as {'an' if found[0] in 'aeiou' else 'a'} {found}")
-    where = f" at {int(wrong.sum())} of {wrong.size} points (first: {idx})" if wrong.ndim else ""
+    where = f" at {int(wrong.sum())} of {wrong.size} parameter points (first: element {idx})" if wrong.ndim else ""
     if mode is Mode.REFRIGERATOR:
         verb, need = "refrigerate", "a refrigerator needs q_c > 0 and work > 0"
     else:
