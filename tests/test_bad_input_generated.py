@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from fractions import Fraction
 from typing import Any, Callable
 
@@ -177,7 +178,9 @@ def public_classes() -> list[type]:
         cls = stack.pop()
         for sub in cls.__subclasses__():
             stack.append(sub)
-            if sub.__module__.startswith("thermocycles."):  # not the test suite's own subclasses
+            module = sys.modules.get(sub.__module__)
+            # defined in the package, at module level (not the tests' or the doctests' own subclasses)
+            if sub.__module__.startswith("thermocycles.") and getattr(module, sub.__qualname__, None) is sub:
                 found.add(sub)
     for name in tc.__all__:
         obj = getattr(tc, name)
