@@ -440,12 +440,6 @@ def stationarity_residuals(u: Any, v: Any, theta: Any, *, v_minus_u: Any = None,
     return lhs21 / rhs21 - 1, lhs22 / rhs22 - 1
 
 
-#: Smallest ``2 gamma tau`` of either contact at the optimum that :func:`optimal_time_allocation`
-#: resolves: its equation is a log of ``1 + O(x^2)``, so the optimum's relative error grows as
-#: ``1e-16/x^2`` (1e-8 at the limit); below, a CycleError (before: a silently inaccurate answer).
-FAST_CYCLE_LIMIT = 1e-4
-
-
 class TimeAllocation(NamedTuple):
     """Maximum of chi's time part over (tau_c, tau_h) at fixed tau_adi."""
 
@@ -454,25 +448,129 @@ class TimeAllocation(NamedTuple):
     converged: Any
 
 
+# -- helpers of optimal_time_allocation: numbers as (mantissa, exponent) pairs, m * 2**e with m in
+# [0.5, 1), so that x = 2 gamma_c tau_c, y, sinh and 2 gamma tau_adi neither overflow nor underflow
+# for any double inputs (products such as gamma_c tau_adi reach 1e-646 or 1e616)
+
+_LN2 = math.log(2.0)
+#: ``psi(z) / (z^3/6)`` for ``psi(z) = sinh z - z``: ``sum_n 6 z^(2n-2) / (2n+1)!``, n = 1..12; the
+#: truncation error is < 2e-18 relative for z <= 2 (below: this series; above: sinh z - z directly,
+#: where the cancellation costs at most a factor sinh(2)/psi(2) = 2.2)
+_PSI_SERIES = tuple(6.0 / math.factorial(2 * n + 1) for n in range(12, 0, -1))  # Horner order
+
+
+def _pair(value: float, exponent: int = 0) -> tuple[float, int]:
+    """``value * 2**exponent`` as a normalised pair (value finite, > 0)."""
+    m, e = math.frexp(value)
+    return m, e + exponent
+
+
+def _pair_value(p: tuple[float, int]) -> float:
+    """The double nearest to the pair: 0.0 below the subnormals, inf above the largest double."""
+    m, e = p
+    if e > 1100:
+        return math.inf
+    if e < -1200:
+        return 0.0
+    try:
+        return math.ldexp(m, e)
+    except OverflowError:
+        return math.inf
+
+
+def _pair_log(p: tuple[float, int]) -> float:
+    return math.log(p[0]) + p[1] * _LN2
+
+
+def _psi_pair(z: tuple[float, int]) -> tuple[float, int]:
+    """``sinh z - z`` (a pair) to a few ulps: series ``z^3/6 (1 + z^2/20 + ...)`` for z < 2 (no
+    cancellation: the leading terms of sinh z and z removed by hand), ``e^z/2`` above 700."""
+    value = _pair_value(z)
+    if value < 2.0:
+        z2, series = value * value, 0.0  # z2 may underflow to 0: then the series is exactly 1
+        for c in _PSI_SERIES:
+            series = series * z2 + c
+        return _pair(z[0] ** 3 * series / 6.0, 3 * z[1])
+    if value <= 700.0:
+        return _pair(math.sinh(value) - value)
+    n = int(value / _LN2)
+    return _pair(math.exp(value - n * _LN2) / 2.0, n)
+
+
+def _elasticity_psi(z: float) -> float:
+    """``d ln psi / d ln z = z (cosh z - 1) / (sinh z - z)``: 3 at z -> 0, z at large z."""
+    if z < 1e-4:
+        return 3.0 + z * z / 10.0
+    if z > 40.0:
+        return z
+    return z * 2.0 * math.sinh(z / 2) ** 2 / _pair_value(_psi_pair(_pair(z)))
+
+
+def _z_coth_half(z: float) -> float:
+    """``z / tanh(z/2)``: 2 at z -> 0."""
+    return 2.0 + z * z / 6.0 if z < 1e-6 else z / math.tanh(z / 2)
+
+
+def _y_of_x(x: tuple[float, int], k: tuple[float, int]) -> tuple[tuple[float, int], tuple[float, int]]:
+    """``y = 2 asinh(a)``, ``a = k sinh(x/2)`` (eq. 20), and ``sinh y - y``: pairs in and out.
+
+    Above y = 2, ``sinh y = 2 a sqrt(1 + a^2)`` is taken from ``a`` itself, not from the rounded y
+    (whose absolute error, up to 1e-13 at y ~ 1000, would be a relative error of ``e^y``)."""
+    xv = _pair_value(x)
+    if xv < 1e-150:
+        s = (x[0], x[1] - 1)  # sinh(x/2) = x/2 (1 + x^2/24): the correction is below 1e-300
+    elif xv <= 1400.0:
+        s = _pair(math.sinh(xv / 2))
+    else:
+        n = int(xv / 2 / _LN2)
+        s = _pair(math.exp(xv / 2 - n * _LN2) / 2.0, n)
+    a = _pair(k[0] * s[0], k[1] + s[1])
+    if a[1] < -990:  # asinh(a) = a (1 - a^2/6)
+        y = (a[0], a[1] + 1)
+    elif a[1] > 990:  # asinh(a) = log(2 a) + 1/(4 a^2)
+        y = _pair(2.0 * (_pair_log(a) + _LN2))
+    else:
+        y = _pair(2.0 * math.asinh(math.ldexp(*a)))
+    yv = _pair_value(y)
+    if yv < 2.0:
+        return y, _psi_pair(y)
+    if a[1] > 500:  # sinh y = 2 a^2 (1 + 1/(2 a^2)), y / sinh y < 1e-290
+        return y, _pair(2.0 * a[0] * a[0], 2 * a[1])
+    av = math.ldexp(*a)
+    return y, _pair(2.0 * av * math.sqrt(1.0 + av * av) - yv)
+
+
 def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> TimeAllocation:
     """Contact times that maximise ``F = f(2 gamma_c tau_c, 2 gamma_h tau_h)/(tau_c + tau_h + tau_adi)``.
 
     With x = 2 gamma_c tau_c, y = 2 gamma_h tau_h and t the cycle time, the optimum satisfies
     ``2 gamma_c t d(ln f)/dx = 1`` and ``2 gamma_h t d(ln f)/dy = 1``. Their ratio is the paper's
     eq. (20), ``gamma_c [cosh y - 1] = gamma_h [cosh x - 1]``, which gives
-    ``y(x) = 2 asinh(sqrt(gamma_h/gamma_c) sinh(x/2))``; the first condition is then one equation in x,
-    whose left side falls from +inf (x -> 0) to 0 (x -> inf), solved by bracketing (brentq).
-    For ``gamma_c = gamma_h = g``: ``tau_c = tau_h = tau`` with ``sinh(2 g tau) - 2 g tau = g tau_adi``.
-    For ``tau_adi = 0`` the optimum is the fast-cycle limit and no finite solution exists.
+    ``y(x) = 2 asinh(k sinh(x/2))``, ``k = sqrt(gamma_h/gamma_c)``. On that curve
+    ``d(ln f)/dx = k / (2 sinh((x+y)/2))``, and with ``sinh((x+y)/2) = sinh(x/2) (cosh(y/2) + k cosh(x/2))``
+    the first condition becomes, its leading terms cancelled analytically,
+
+        (sinh x - x) / (2 gamma_c) + (sinh y - y) / (2 gamma_h) = tau_adi,
+
+    a sum of two positive terms increasing in x (no cancellation; ``sinh z - z`` by its series
+    ``z^3/6 + z^5/120 + ...`` below z = 2). It is solved by a safeguarded Newton iteration on
+    ``ln x`` with x, y and every product held as mantissa-exponent pairs, so any positive finite
+    doubles are accepted (x may be 1e-320 while tau_c is 100). For ``gamma_c = gamma_h = g``:
+    ``tau_c = tau_h = tau`` with ``sinh(2 g tau) - 2 g tau = g tau_adi``. For ``tau_adi = 0`` the
+    optimum is the fast-cycle limit and no finite solution exists.
+
+    A CycleError is raised only where an optimal time is not representable as a double (it would
+    overflow or underflow to 0; subnormal results are returned, with their reduced precision).
 
     Examples
     --------
     >>> r = optimal_time_allocation(1.0, 1.0, 0.2)
     >>> bool(r.converged), round(r.tau_c, 10) == round(r.tau_h, 10)
     (True, True)
+    >>> r = optimal_time_allocation(1.0, 1.0, 1e-20)  # short adiabats: x^3/6 = 2 tau_adi / 2, x = (6e-20)^(1/3)
+    >>> round(2 * r.tau_c / 6e-20 ** (1 / 3), 12)
+    1.0
     """
-    import scipy.optimize  # noqa: PLC0415 (slow to import; only this solver needs it)
-
     args = {"gamma_c": gamma_c, "gamma_h": gamma_h, "tau_adi": tau_adi}
     for name, value in args.items():
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
@@ -480,57 +578,83 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
                                  f"{type(value).__name__}")
         if not (math.isfinite(value) and value > 0):
             raise ParameterError(f"optimal_time_allocation: {name} must be finite and > 0; got {float(value)!r}")
-    # everything in logs: rates and times from 1e-300 to 1e300 (products overflow, x/gamma too)
-    lg_c, lg_h, lg_tau = math.log(gamma_c), math.log(gamma_h), math.log(tau_adi)
-    log_k = (lg_h - lg_c) / 2  # log sqrt(gamma_h/gamma_c)
+    # the equation is symmetric under (gamma_c, x) <-> (gamma_h, y): solve for the smaller of x and
+    # y (the contact with the smaller rate), whose error reaches the other only damped
+    # (d ln y/d ln x = h(x)/h(y) <= 1 with h(z) = z / tanh(z/2)); the other way, 350-fold at x = 700
+    swap = gamma_h < gamma_c
+    if swap:
+        gamma_c, gamma_h = gamma_h, gamma_c
+    pc, ph, pt = _pair(float(gamma_c)), _pair(float(gamma_h)), _pair(float(tau_adi))
+    den_c = _pair(pc[0] * pt[0], pc[1] + pt[1] + 1)  # 2 gamma_c tau_adi
+    den_h = _pair(ph[0] * pt[0], ph[1] + pt[1] + 1)  # 2 gamma_h tau_adi
+    ratio, shift = ph[0] / pc[0], ph[1] - pc[1]  # k^2 = gamma_h / gamma_c
+    if shift % 2:
+        ratio, shift = 2 * ratio, shift - 1
+    k = _pair(math.sqrt(ratio), shift // 2)
 
-    def log_y_of(log_x: float) -> float:  # log of y(x) = 2 asinh(k sinh(x/2)), no overflow/underflow
-        x = math.exp(log_x)
-        log_sinh = x / 2 + math.log(-math.expm1(-x)) - math.log(2.0) if x > 1e-3 else \
-            log_x - math.log(2.0) + math.log1p(x * x / 24)
-        log_a = log_k + log_sinh  # log(k sinh(x/2))
-        if log_a > 300:  # asinh(a) = log(2a) + O(1/a^2)
-            return math.log(2 * (math.log(2.0) + log_a))
-        if log_a < -300:  # asinh(a) = a
-            return math.log(2.0) + log_a
-        return math.log(2 * math.asinh(math.exp(log_a)))
+    def residual(x: tuple[float, int]) -> tuple[float, float, tuple[float, int]]:
+        """``g = ln(A + B)``, A and B the two terms over tau_adi, its slope in ln x, and y."""
+        y, pb = _y_of_x(x, k)
+        pa = _psi_pair(x)
+        a = (pa[0] / den_c[0], pa[1] - den_c[1])
+        b = (pb[0] / den_h[0], pb[1] - den_h[1])
+        la, lb = _pair_log(a), _pair_log(b)
+        xv, yv = _pair_value(x), _pair_value(y)
+        slope_a = _elasticity_psi(xv)
+        slope_b = _elasticity_psi(yv) * _z_coth_half(xv) / _z_coth_half(yv)  # d ln y/d ln x
+        if la >= lb:
+            r = _pair_value((b[0] / a[0], b[1] - a[1]))  # B/A <= 1
+            return la + math.log1p(r), (slope_a + r * slope_b) / (1 + r), y
+        r = _pair_value((a[0] / b[0], a[1] - b[1]))
+        return lb + math.log1p(r), (slope_b + r * slope_a) / (1 + r), y
 
-    def log_one_minus_exp(log_z: float) -> float:  # log(1 - e^-z) from log z
-        z = math.exp(log_z)
-        return log_z if z < 1e-300 else math.log(-math.expm1(-z))
-
-    def condition(log_x: float) -> float:  # log of 2 gamma_c t d(ln f)/dx, zero at the optimum
-        log_y = log_y_of(log_x)
-        # log(2 gamma_c t) = log(x + (gamma_c/gamma_h) y + 2 gamma_c tau_adi)
-        log_t = float(np.logaddexp.reduce([log_x, log_y + lg_c - lg_h, math.log(2.0) + lg_c + lg_tau]))
-        log_dlogf = -math.exp(log_x) + log_one_minus_exp(log_y) - log_one_minus_exp(log_x) \
-            - log_one_minus_exp(float(np.logaddexp(log_x, log_y)))
-        return log_t + log_dlogf
-
-    # condition falls from > 0 (x -> 0) to -inf (x -> inf): bracket its root
-    lo, hi = math.log(1e-12), math.log(600.0)
-    while condition(lo) < 0 and lo > -700:
-        lo -= 10
-    while condition(hi) > 0 and hi < 700:
-        hi += 1
-    if not (condition(lo) >= 0 >= condition(hi)):
-        raise CycleError(f"optimal_time_allocation: no optimum found for gamma_c = {gamma_c:g}, "
-                         f"gamma_h = {gamma_h:g}, tau_adi = {tau_adi:g} (2 gamma tau beyond 1e-300..1e300)")
-    log_x, info = scipy.optimize.brentq(condition, lo, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps,
-                                        full_output=True, disp=False)
-    with np.errstate(over="ignore", under="ignore"):
-        tau_c = math.exp(log_x - math.log(2.0) - lg_c)
-        tau_h = math.exp(log_y_of(log_x) - math.log(2.0) - lg_h) if log_y_of(log_x) - lg_h < 709 else math.inf
-    smaller = math.exp(min(log_x, log_y_of(log_x)))
-    if smaller < FAST_CYCLE_LIMIT:
-        raise CycleError(
-            f"optimal_time_allocation: the optimum has a fast contact (min(2 gamma_c tau_c, 2 gamma_h tau_h) = "
-            f"{smaller:.2g} < {FAST_CYCLE_LIMIT:g}), where this solver loses its precision; "
-            f"gamma_c = {gamma_c:g}, gamma_h = {gamma_h:g}, tau_adi = {tau_adi:g}")
-    if not (info.converged and 0 < tau_c < math.inf and 0 < tau_h < math.inf):
+    # start: x^3/(12 gamma_c tau_adi) (1 + k) = 1 (both contacts fast) or e^x/(2 gamma_c tau_adi) = 1 (slow)
+    log_p = _pair_log(den_c) - _LN2  # ln(gamma_c tau_adi)
+    log_k = _pair_log(k)
+    start = (math.log(12.0) + log_p - max(log_k, 0.0) - math.log1p(math.exp(-abs(log_k)))) / 3
+    if start > 0.7:
+        start = math.log(max(math.log(2.0) + log_p, 2.0))
+    lo, hi = -800.0, 8.0  # ln x brackets the root: x from e^-800 (A + B << 1) to 2981 (A + B >> 1)
+    log_x = min(max(start, lo + 1), hi - 1)
+    e = math.floor(log_x / _LN2)
+    x = _pair(math.exp(log_x - e * _LN2), e)
+    converged, small_steps = False, 0
+    for _ in range(200):
+        g, slope, y = residual(x)
+        if g == 0.0:
+            converged = True
+            break
+        if g > 0:
+            hi = min(hi, log_x)
+        else:
+            lo = max(lo, log_x)
+        step = -g / slope
+        # g is known to ~5e-16 and slope >= 2: steps below 1e-15 are round-off (and 3 in a row
+        # below 1e-13 a round-off cycle); such a step is below the ulp of ln x (up to 800) itself
+        small_steps = small_steps + 1 if abs(step) < 1e-13 else 0
+        if abs(step) < 1e-15 or small_steps >= 3:
+            x = _pair(x[0] * math.exp(step), x[1])
+            converged = True
+            break
+        if lo <= log_x + step <= hi:  # Newton (multiplicative, on the pair: exact exponent)
+            x, log_x = _pair(x[0] * math.exp(step), x[1]), log_x + step
+        else:  # bisection in ln x
+            log_x = (lo + hi) / 2
+            e = math.floor(log_x / _LN2)
+            x = _pair(math.exp(log_x - e * _LN2), e)
+    y = _y_of_x(x, k)[0]
+    tau_c = _pair_value((x[0] / (2 * pc[0]), x[1] - pc[1]))
+    tau_h = _pair_value((y[0] / (2 * ph[0]), y[1] - ph[1]))
+    if swap:
+        gamma_c, gamma_h, tau_c, tau_h, x, y = gamma_h, gamma_c, tau_h, tau_c, y, x
+        pc, ph = ph, pc
+    if not converged:
+        raise CycleError(f"optimal_time_allocation: the solver did not converge for gamma_c = {gamma_c:g}, "
+                         f"gamma_h = {gamma_h:g}, tau_adi = {tau_adi:g}")
+    if not (0 < tau_c < math.inf and 0 < tau_h < math.inf):
         raise CycleError(f"optimal_time_allocation: the optimal contact times for gamma_c = {gamma_c:g}, "
                          f"gamma_h = {gamma_h:g}, tau_adi = {tau_adi:g} are not representable as doubles "
-                         f"(tau_c ~ {tau_c:.3g}, tau_h ~ {tau_h:.3g})")
+                         f"(tau_c ~ 2^{x[1] - pc[1] - 1}, tau_h ~ 2^{y[1] - ph[1] - 1})")
     return TimeAllocation(tau_c, tau_h, True)
 
 
