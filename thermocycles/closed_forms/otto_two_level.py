@@ -497,13 +497,14 @@ def _psi_pair(z: tuple[float, int]) -> tuple[float, int]:
     return _pair(math.exp(value - n * _LN2) / 2.0, n)
 
 
-def _elasticity_psi(z: float) -> float:
-    """``d ln psi / d ln z = z (cosh z - 1) / (sinh z - z)``: 3 at z -> 0, z at large z."""
+def _elasticity_psi(z: float, psi: tuple[float, int]) -> float:
+    """``d ln psi / d ln z = z (cosh z - 1) / (sinh z - z)`` (``psi`` its denominator, a pair): 3 at
+    z -> 0, z at large z."""
     if z < 1e-4:
         return 3.0 + z * z / 10.0
     if z > 40.0:
         return z
-    return z * 2.0 * math.sinh(z / 2) ** 2 / _pair_value(_psi_pair(_pair(z)))
+    return z * 2.0 * math.sinh(z / 2) ** 2 / _pair_value(psi)
 
 
 def _z_coth_half(z: float) -> float:
@@ -600,8 +601,8 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
         b = (pb[0] / den_h[0], pb[1] - den_h[1])
         la, lb = _pair_log(a), _pair_log(b)
         xv, yv = _pair_value(x), _pair_value(y)
-        slope_a = _elasticity_psi(xv)
-        slope_b = _elasticity_psi(yv) * _z_coth_half(xv) / _z_coth_half(yv)  # d ln y/d ln x
+        slope_a = _elasticity_psi(xv, pa)
+        slope_b = _elasticity_psi(yv, pb) * _z_coth_half(xv) / _z_coth_half(yv)  # d ln y/d ln x
         if la >= lb:
             r = _pair_value((b[0] / a[0], b[1] - a[1]))  # B/A <= 1
             return la + math.log1p(r), (slope_a + r * slope_b) / (1 + r), y
