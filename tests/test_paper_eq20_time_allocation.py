@@ -87,3 +87,33 @@ def test_eq20_paper_form_is_in_rescaled_time():
     exact = optimal_time_allocation(gamma_c, gamma_h, 0.2)
     printed = gamma_c * (np.cosh(gamma_h * exact.tau_h) - 1) / (gamma_h * (np.cosh(gamma_c * exact.tau_c) - 1))
     assert abs(printed - 1) > 0.05
+
+
+# Fast contacts (2 gamma tau << 1, adiabats much shorter than 1/gamma): eq. (20) and the equal-rate
+# relation hold there too. In that regime the solver once returned tau_c = 0.5 for gamma = 1e-12,
+# tau_adi = 1e-300 (truth ~9.1e-93), then refused every min(x, y) < 1e-4.
+FAST_CASES = [(1.0, 3.0, 1e-20), (1e-12, 1e-12, 1e-300), (2.0, 0.1, 1e-13), (1e-3, 1e3, 1e-250), (1e100, 1e-100, 1e-200)]
+
+
+def eq20_ratio_half_angle(gamma_c, gamma_h, tau_c, tau_h):
+    """eq. (20) with cosh z - 1 = 2 sinh(z/2)^2 (no cancellation for small z)."""
+    return gamma_c * np.sinh(gamma_h * tau_h) ** 2 / (gamma_h * np.sinh(gamma_c * tau_c) ** 2)
+
+
+@pytest.mark.parametrize("gamma_c, gamma_h, tau_adi", FAST_CASES)
+def test_eq20_holds_for_fast_contacts(gamma_c, gamma_h, tau_adi):
+    exact = optimal_time_allocation(gamma_c, gamma_h, tau_adi)
+    x, y = 2 * gamma_c * exact.tau_c, 2 * gamma_h * exact.tau_h
+    assert min(x, y) < 1e-4  # the regime once refused
+    assert eq20_ratio_half_angle(gamma_c, gamma_h, exact.tau_c, exact.tau_h) == pytest.approx(1.0, rel=1e-14)
+
+
+@pytest.mark.parametrize("gamma, tau_adi", [(1e-12, 1e-300), (1.0, 1e-20), (1e3, 1e-40), (1e-200, 1e-100)])
+def test_eq20_equal_rates_fast_contacts(gamma, tau_adi):
+    """sinh z - z = gamma tau_adi with z = 2 gamma tau, its series z^3/6 (1 + z^2/20) for z << 1."""
+    exact = optimal_time_allocation(gamma, gamma, tau_adi)
+    z = 2 * gamma * exact.tau_c
+    assert exact.tau_h == exact.tau_c and z < 1e-4
+    assert z**3 / 6 * (1 + z**2 / 20) == pytest.approx(gamma * tau_adi, rel=1e-14)
+    if (gamma, tau_adi) == (1e-12, 1e-300):  # the issue's example: tau_c = (6e-312)^(1/3) / 2e-12
+        assert exact.tau_c == pytest.approx(9.0856029641607e-93, rel=1e-13)
