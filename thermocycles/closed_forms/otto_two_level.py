@@ -568,7 +568,7 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
     >>> r = optimal_time_allocation(1.0, 1.0, 0.2)
     >>> bool(r.converged), round(r.tau_c, 10) == round(r.tau_h, 10)
     (True, True)
-    >>> r = optimal_time_allocation(1.0, 1.0, 1e-20)  # short adiabats: x^3/6 = 2 tau_adi / 2, x = (6e-20)^(1/3)
+    >>> r = optimal_time_allocation(1.0, 1.0, 1e-20)  # short adiabats: x^3/6 = g tau_adi, x = (6e-20)^(1/3)
     >>> round(2 * r.tau_c / 6e-20 ** (1 / 3), 12)
     1.0
     """
