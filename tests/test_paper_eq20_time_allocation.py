@@ -92,7 +92,8 @@ def test_eq20_paper_form_is_in_rescaled_time():
 # Fast contacts (2 gamma tau << 1, adiabats much shorter than 1/gamma): eq. (20) and the equal-rate
 # relation hold there too. In that regime the solver once returned tau_c = 0.5 for gamma = 1e-12,
 # tau_adi = 1e-300 (truth ~9.1e-93), then refused every min(x, y) < 1e-4.
-FAST_CASES = [(1.0, 3.0, 1e-20), (1e-12, 1e-12, 1e-300), (2.0, 0.1, 1e-13), (1e-3, 1e3, 1e-250), (1e100, 1e-100, 1e-200)]
+FAST_CASES = [(1.0, 3.0, 1e-20), (1e-12, 1e-12, 1e-300), (2.0, 0.1, 1e-13), (1e-3, 1e3, 1e-250),
+              (1e100, 1e-100, 1e-200)]
 
 
 def eq20_ratio_half_angle(gamma_c, gamma_h, tau_c, tau_h):
