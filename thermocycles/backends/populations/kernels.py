@@ -88,10 +88,10 @@ def relaxation(energies: np.ndarray, rates: Mapping[str, np.ndarray],
     names = list(rates)
     total = total_rates(rates)
     n = total.shape[-1]
+    if n == 2:  # (its closed form holds for any rate x duration, inf included: no cap needed)
+        return _relaxation_two_levels(eps, rates, total, tau)
     if len(names) == 1:  # (with several reservoirs the heat grows with the duration: not capped)
         tau = _capped(total, tau)
-    if n == 2:
-        return _relaxation_two_levels(eps, rates, total, tau)
     if len(names) == 1 and total.ndim == 2 and tau.ndim == 0 and eps.ndim == 1:
         # one unbatched stroke with one reservoir: the common cases without batch bookkeeping (the
         # same kernels as below)
