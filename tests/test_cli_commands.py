@@ -304,8 +304,11 @@ MISTAKES = [
     (["evaluate", "{natural}", "--set", "w_b=fast"], 2, "is not a number"),
     (["evaluate", "{natural}", "--set", "T_c=-1"], 2, "must be > 0; got -1"),
     (["evaluate", "{si}", "--set", "T_c=5 s"], 2, "must be a temperature"),
-    (["evaluate", "{si}", "--set", "T_c=5 blorps"], 2, "neither a number nor a quantity"),
-    (["evaluate", "{si}", "--set", "T_c=1 mK**9**9**9"], 2, "neither a number nor a quantity"),  # no pint eval
+    (["evaluate", "{si}", "--set", "T_c=5 blorps"], 2, "unknown unit '5 blorps'"),
+    (["evaluate", "{si}", "--set", "T_c=1 mK**9**9**9"], 2, "is not a number with an optional unit"),  # no pint eval
+    (["evaluate", "{si}", "--set", "T_c=nan"], 2, "'nan' is not a number with an optional unit"),
+    (["evaluate", "{si}", "--set", "T_c=1e999"], 2, "beyond the float range"),
+    (["evaluate", "{natural}", "--set", "tau_c=inf"], 2, "'inf' is not a number with an optional unit"),
     (["optimize", "{natural}", "--objective", "chi", "--vary", "tau_c=1"], 2, "expected NAME=LOW:HIGH"),
     (["optimize", "{natural}", "--objective", "chi", "--vary", "tau_c=1:2:3"], 2, "expected NAME=LOW:HIGH"),
     (["optimize", "{natural}", "--objective", "chi", "--vary", "tau_x=1:2"], 2, "'tau_x' is not a parameter"),

@@ -191,42 +191,28 @@ def parse_value(cycle: Any, name: str, text: str, option: str) -> Any:
     """One value of parameter ``name`` from text.
 
     A plain number for a cycle in natural units. For a cycle with units, a quantity (``50 mK``,
-    ``0.5us``, ``3 GHz``) or a plain number, read in the unit the cycle gives that parameter.
+    ``0.5us``, ``3 GHz``) or a plain number, read in the unit the cycle gives that parameter. Both
+    are read by the strict grammar of :mod:`thermocycles.quantity_text` (finite numbers, no
+    arithmetic: pint's own expression parser evaluates it and can hang on text such as "9**9**9").
     """
-    text = text.strip()
+    from ..errors import ThermocyclesError  # noqa: PLC0415
+    from ..quantity_text import parse_quantity_text  # noqa: PLC0415
+
     try:
-        number: float | None = float(text)
-    except ValueError:
-        number = None
-    if number is not None and not cycle.has_units:
-        return number
+        value = parse_quantity_text(text)
+    except (ThermocyclesError, ValueError) as error:
+        raise CommandError(f"{option}: {name}: {error}", USAGE) from None
+    if not isinstance(value, float):
+        if not cycle.has_units:
+            raise CommandError(f"{option}: {name} = {text!r} is not a number (the cycle is in natural units: give "
+                               f"plain numbers)", USAGE)
+        return value
     current = cycle.parameters[name]
-    if number is not None:
-        from ..units import is_quantity  # noqa: PLC0415
+    from ..units import is_quantity  # noqa: PLC0415
 
-        if is_quantity(current):
-            return current.units._REGISTRY.Quantity(number, current.units)
-        return number
-    if not cycle.has_units:
-        raise CommandError(f"{option}: {name} = {text!r} is not a number (the cycle is in natural units: give "
-                           f"plain numbers)", USAGE)
-    # a number and a unit, the unit read by the files' strict grammar (pint's own expression parser
-    # evaluates arithmetic and can hang on text such as "9**9**9")
-    from ..io.unit_strings import parse_unit  # noqa: PLC0415
-    from ..units import Q_  # noqa: PLC0415
-
-    match = _QUANTITY.fullmatch(text)
-    try:
-        if match is None:
-            raise ValueError("not a number followed by a unit")
-        unit = parse_unit(match[2])
-    except ValueError:
-        raise CommandError(f"{option}: {name} = {text!r} is neither a number nor a quantity (a number "
-                           f"and a unit, e.g. '50 mK', '0.5 us')", USAGE) from None
-    return Q_(float(match[1]), unit)
-
-
-_QUANTITY = re.compile(r"([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*)")
+    if cycle.has_units and is_quantity(current):
+        return current.units._REGISTRY.Quantity(value, current.units)
+    return value
 
 
 def parse_sets(cycle: Any, items: Sequence[str] | None) -> dict[str, Any]:
