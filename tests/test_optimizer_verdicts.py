@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from thermocycles.analysis.optimize import FEASIBILITY_RTOL, Optimizer
-from thermocycles.errors import AnalysisError
+from thermocycles.errors import AnalysisError, ParameterError
 from thermocycles.factories.otto import quantum_otto_refrigerator
 from thermocycles.units import Q_
 
@@ -183,3 +183,63 @@ def test_polish_runs_with_a_variable_on_its_bound():
     fine = np.linspace(0.9, 1.1, 2001) * res.x["tau_c"]
     chi = natural().with_parameters(tau_c=fine, tau_h=0.2).performance().chi
     assert res.fun >= float(np.max(chi)) * (1 - 1e-12)
+
+
+# -- constraints that return a bool, or +inf (review of issue 11) ----------------------------------
+def fridge_w():
+    return quantum_otto_refrigerator(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0, w_b=3.0,
+                                     tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1)
+
+
+@pytest.mark.parametrize("method", ["multistart", "SLSQP", "COBYLA"])
+@pytest.mark.parametrize("batched", [True, False], ids=["array", "scalar-only"])
+def test_a_bool_constraint_is_refused_not_judged_satisfied(method, batched):
+    # before: False became the margin 0.0 (feasible) and success=True came back with cop = 0.32
+    def cop_at_least(p):
+        return (p.cop >= 0.9) if batched else bool(float(p.cop) >= 0.9)
+
+    opt = Optimizer(objective="chi", variables={"w_b": (2.5, 6.0)}, constraints=[cop_at_least],
+                    method=method, n_starts=8)
+    with pytest.raises(ParameterError, match=r"Optimizer\.constraints \(cop_at_least\).*bool.*at w_b=[0-9.]+"
+                                             r".*return a margin g\(perf\) that is >= 0 where feasible "
+                                             r"\(e\.g\. perf\.cop - 0\.9\), not a bool") as info:
+        opt.run(fridge_w())
+    assert len(str(info.value)) < 300, str(info.value)
+
+
+@pytest.mark.parametrize("batched", [True, False], ids=["array", "scalar-only"])
+def test_a_bool_objective_is_refused(batched):
+    def cools(p):
+        return (p.q_c > 0) if batched else bool(float(p.q_c) > 0)
+
+    with pytest.raises(ParameterError, match=r"Optimizer\.objective \(cools\).*bool.*at w_b=[0-9.]+") as info:
+        Optimizer(objective=cools, variables={"w_b": (2.5, 6.0)}, n_starts=8).run(fridge_w())
+    assert len(str(info.value)) < 300, str(info.value)
+
+
+@pytest.mark.parametrize("method", ["multistart", "SLSQP", "COBYLA", "trust-constr", "differential_evolution"])
+@pytest.mark.parametrize("batched", [True, False], ids=["array", "scalar-only"])
+def test_an_infinite_margin_is_always_satisfied(method, batched):
+    # +inf (always satisfied) was judged infeasible: scale inf, -inf/inf = nan, nan <= rtol False
+    def always(p):
+        return np.full(np.shape(p.work), np.inf) if batched else np.inf
+
+    options = {"maxiter": 30} if method == "differential_evolution" else {}
+    free = Optimizer(objective="chi", variables=box(), method=method, n_starts=8, options=options).run(natural())
+    res = Optimizer(objective="chi", variables=box(), method=method, n_starts=8, options=options,
+                    constraints=[always]).run(natural())
+    assert res.status != 2 and "constraint violated" not in res.message, res.message
+    assert res.success == free.success, (res.message, free.message)
+    assert res.fun == pytest.approx(free.fun, rel=1e-6), (res.message, free.message)
+
+
+def test_the_rescue_of_a_thin_feasible_set_does_not_evaluate_the_sample_twice():
+    sizes = []
+
+    def chi_counted(p):
+        sizes.append(np.size(p.work))
+        return p.algebraic("chi")
+
+    Optimizer(objective=chi_counted, variables={"w_a": (0.05, 10.0), "w_b": (0.05, 30.0)}, n_starts=16,
+              constraints=["cop >= 0.6", "cop <= 0.6"]).run(natural())
+    assert sizes.count(17) == 1, sizes[:5]  # the Sobol sample plus the cycle's own point, once

@@ -43,7 +43,7 @@ import numpy as np
 
 from ..core.modes import Mode
 from ..core.performance import Performance
-from ..errors import DimensionError, ParameterError
+from ..errors import DimensionError, ParameterError, brief
 from ..quantity_text import parse_quantity_text
 from ..units import DIMENSIONLESS, ENERGY, ENTROPY_RATE, POWER, Kind, is_quantity, to_natural
 
@@ -79,7 +79,7 @@ class Objective:
     @domain.validator
     def _check_domain(self, attribute: attrs.Attribute, value: str | None) -> None:
         if not (value is None or (isinstance(value, str) and value in ("refrigerator", "engine"))):
-            raise ParameterError(f"Objective.domain must be 'refrigerator', 'engine' or None; got {_short(value)}")
+            raise ParameterError(f"Objective.domain must be 'refrigerator', 'engine' or None; got {brief(value)}")
 
     def domain_constraints(self) -> tuple[Constraint, ...]:
         """The domain as smooth constraints ``g(perf) >= 0`` (for constrained optimisers)."""
@@ -103,28 +103,28 @@ class Objective:
     @sense.validator
     def _check_sense(self, attribute: attrs.Attribute, value: str) -> None:
         if not (isinstance(value, str) and value in ("max", "min")):
-            raise ParameterError(f"Objective.sense must be 'max' or 'min'; got {_short(value)}")
+            raise ParameterError(f"Objective.sense must be 'max' or 'min'; got {brief(value)}")
 
     @kind.validator
     def _check_kind(self, attribute: attrs.Attribute, value: Kind) -> None:
         if not isinstance(value, Kind):
             raise ParameterError(f"Objective.kind must be a Kind of thermocycles.units (e.g. POWER, "
-                                 f"DIMENSIONLESS); got {_short(value)}")
+                                 f"DIMENSIONLESS); got {brief(value)}")
 
     @name.validator
     def _check_name(self, attribute: attrs.Attribute, value: str) -> None:
         if not isinstance(value, str) or not value:
-            raise ParameterError(f"Objective.name must be a non-empty string; got {_short(value)}")
+            raise ParameterError(f"Objective.name must be a non-empty string; got {brief(value)}")
 
     @function.validator
     def _check_function(self, attribute: attrs.Attribute, value: Any) -> None:
         if not callable(value):
-            raise ParameterError(f"Objective.function must be callable(perf); got {_short(value)}")
+            raise ParameterError(f"Objective.function must be callable(perf); got {brief(value)}")
 
     @description.validator
     def _check_description(self, attribute: attrs.Attribute, value: str) -> None:
         if not isinstance(value, str):
-            raise ParameterError(f"Objective.description must be a string; got {_short(value)}")
+            raise ParameterError(f"Objective.description must be a string; got {brief(value)}")
 
     def __call__(self, perf: Performance) -> Any:
         return self.function(perf)
@@ -147,7 +147,7 @@ def register_objective(name: str, function: Callable[[Performance], Any], *, sen
     True
     """
     if not isinstance(name, str) or not name.isidentifier():
-        raise ParameterError(f"register_objective: name must be an identifier; got {_short(name)}")
+        raise ParameterError(f"register_objective: name must be an identifier; got {brief(name)}")
     if name in ("ecological", "omega"):
         raise ParameterError(f"register_objective: name {name!r} is reserved (it picks the engine or "
                              f"refrigerator form by the cycle's mode)")
@@ -307,7 +307,7 @@ def as_constraint(spec: Any) -> Constraint:
     if isinstance(spec, str):
         if len(spec) > MAX_CONSTRAINT_LENGTH:
             raise ParameterError(f"constraint text may have at most {MAX_CONSTRAINT_LENGTH} characters; got "
-                                 f"{len(spec)} ({spec[:30]!r}...)")
+                                 f"{len(spec)} ({brief(spec, 30)})")
         key = spec.strip()
         if key == "cools":
             return Constraint(lambda p: p.q_c, "cools (q_c >= 0)", kind=ENERGY)
@@ -334,20 +334,15 @@ def as_constraint(spec: Any) -> Constraint:
         return Constraint(spec, getattr(spec, "__name__", "user constraint"))
     raise ParameterError(
         f"constraint must be a string, a (name, op, value) tuple or a callable; got {type(spec).__name__}"
-        f" {_short(spec)}"
+        f" {brief(spec)}"
     )
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def _check_operator(where: str, op: Any) -> None:
     if op not in OPERATORS:
         why = (" (the optimiser works on closed sets; write '>=' or '<=')" if op in (">", "<") else
                " (an equality is two constraints, '>=' and '<=')" if op in ("==", "=") else "")
-        raise ParameterError(f"{where}: the comparison must be '>=' or '<='; got {_short(op)}{why}")
+        raise ParameterError(f"{where}: the comparison must be '>=' or '<='; got {brief(op)}{why}")
 
 
 def _threshold(where: str, value: Any) -> Any:
@@ -361,7 +356,7 @@ def _threshold(where: str, value: Any) -> Any:
     if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float, np.integer, np.floating)) \
             or not math.isfinite(float(magnitude)):
         raise ParameterError(f"{where}: the threshold must be a finite real number or quantity; got "
-                             f"{_short(value)}")
+                             f"{brief(value)}")
     return value
 
 

@@ -31,7 +31,7 @@ import scipy.optimize
 
 from ..core.finite_differences import Stencil, richardson
 from ..core.performance import Performance
-from ..errors import AnalysisError, CycleError, DimensionError, ParameterError
+from ..errors import AnalysisError, CycleError, DimensionError, ParameterError, brief, clip
 from ..progress import ProgressBar, wanted
 from ..spec.cycle import Cycle
 from ..spec.values import NONNEGATIVE, POSITIVE, check_finite
@@ -48,20 +48,12 @@ _CONSTRAINED_LOCAL = ("COBYLA", "COBYQA", "SLSQP", "trust-constr")
 _TAKES_CONSTRAINTS = ("multistart", "differential_evolution", "shgo") + _CONSTRAINED_LOCAL
 
 
-def _got(value: Any) -> str:
-    """A short description of a value for an error message (never a long repr)."""
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(value).__name__} {text}" if not isinstance(value, (str, int, float)) else text
-
-
 def _objective_from(spec: Any) -> Objective | str:
     if isinstance(spec, Objective):
         return spec
     if isinstance(spec, str):
         if spec not in _objectives.names():
-            raise ParameterError(f"Optimizer.objective: unknown objective {_got(spec)}; registered: "
+            raise ParameterError(f"Optimizer.objective: unknown objective {brief(spec)}; registered: "
                                  f"{', '.join(_objectives.names())} (or a callable perf -> value)")
         return spec
     if callable(spec):
@@ -69,7 +61,7 @@ def _objective_from(spec: Any) -> Objective | str:
                          "user callable")
     raise ParameterError(
         f"Optimizer.objective must be a registered name such as 'chi', an Objective or a callable "
-        f"perf -> value; got {_got(spec)}"
+        f"perf -> value; got {brief(spec)}"
     )
 
 
@@ -86,24 +78,24 @@ def _variables_from(value: Any) -> dict[str, tuple[Any, Any]]:
     if not isinstance(value, Mapping):
         raise ParameterError(
             f"Optimizer.variables must be a dict {{name: (lower, upper)}}, e.g. {{'tau_c': (1e-3, 50.0)}}; "
-            f"got {_got(value)}"
+            f"got {brief(value)}"
         )
     if not value:
         raise ParameterError("Optimizer.variables must name at least one parameter with its bounds; got {}")
     out = {}
     for name, bounds in value.items():
         if not isinstance(name, str) or not name.isidentifier():
-            raise ParameterError(f"Optimizer.variables: {_got(name)} is not a parameter name")
+            raise ParameterError(f"Optimizer.variables: {brief(name)} is not a parameter name")
         if isinstance(bounds, (str, bytes)) or not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
             raise ParameterError(
-                f"Optimizer.variables[{name!r}] must be a (lower, upper) pair; got {_got(bounds)}"
+                f"Optimizer.variables[{name!r}] must be a (lower, upper) pair; got {brief(bounds)}"
             )
         for bound, which in zip(bounds, ("lower", "upper")):
             magnitude = bound.magnitude if is_quantity(bound) else bound
             if not _is_real(magnitude) or not math.isfinite(float(magnitude)):
                 raise ParameterError(
                     f"Optimizer.variables[{name!r}] {which} bound must be a finite number (or a quantity "
-                    f"if the cycle has units); got {_got(bound)}"
+                    f"if the cycle has units); got {brief(bound)}"
                 )
         lo, hi = bounds
         try:
@@ -113,7 +105,7 @@ def _variables_from(value: Any) -> dict[str, tuple[Any, Any]]:
         if not ordered:
             raise ParameterError(
                 f"Optimizer.variables[{name!r}]: the lower bound must be below the upper bound; "
-                f"got ({_got(lo)}, {_got(hi)})"
+                f"got ({brief(lo)}, {brief(hi)})"
             )
         out[name] = (lo, hi)
     return out
@@ -132,7 +124,7 @@ def _constraints_from(value: Any) -> tuple[Constraint, ...]:
         value = [value]  # "cools" is one constraint, not five
     if isinstance(value, (Mapping, set, frozenset, bytes)) or not isinstance(value, (list, tuple)):
         raise ParameterError(f"Optimizer.constraints must be a constraint or a list of them ('cools', "
-                             f"'cop >= 0.5', ('cop', '>=', 0.5), a callable); got {_got(value)}")
+                             f"'cop >= 0.5', ('cop', '>=', 0.5), a callable); got {brief(value)}")
     out = []
     for k, spec in enumerate(value):
         try:
@@ -144,13 +136,13 @@ def _constraints_from(value: Any) -> tuple[Constraint, ...]:
 
 def _scale_from(value: Any) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise ParameterError(f"Optimizer.scale must be a dict {{variable: 'log' or 'linear'}}; got {_got(value)}")
+        raise ParameterError(f"Optimizer.scale must be a dict {{variable: 'log' or 'linear'}}; got {brief(value)}")
     return dict(value)
 
 
 def _options_from(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping) or not all(isinstance(k, str) for k in value):
-        raise ParameterError(f"Optimizer.options must be a dict of scipy options (name: value); got {_got(value)}")
+        raise ParameterError(f"Optimizer.options must be a dict of scipy options (name: value); got {brief(value)}")
     return dict(value)
 
 
@@ -158,7 +150,7 @@ def _integer(field: str, value: Any, minimum: int, maximum: int) -> int:
     """An integer (Python or numpy, not a bool) in [minimum, maximum], as int."""
     if not _is_integer(value) or not minimum <= int(value) <= maximum:
         raise ParameterError(f"Optimizer.{field} must be an integer from {minimum} to {maximum}; "
-                             f"got {_got(value)}")
+                             f"got {brief(value)}")
     return int(value)
 
 
@@ -176,13 +168,13 @@ def _seed_from(value: Any) -> int:
 
 def _tol_from(value: Any) -> float:
     if not _is_real(value) or not 0 < float(value) < 1:
-        raise ParameterError(f"Optimizer.tol must be a number in (0, 1) (default 1e-12); got {_got(value)}")
+        raise ParameterError(f"Optimizer.tol must be a number in (0, 1) (default 1e-12); got {brief(value)}")
     return float(value)
 
 
 def _cycle_check(instance: Any, attribute: Any, value: Any) -> None:
     if value is not None and not isinstance(value, Cycle):
-        raise ParameterError(f"Optimizer.cycle must be a Cycle or None; got {_got(value)}")
+        raise ParameterError(f"Optimizer.cycle must be a Cycle or None; got {brief(value)}")
 
 
 #: meanings of :attr:`OptimizationResult.status` (the most serious that applies, in the order
@@ -354,9 +346,9 @@ class Optimizer:
 
     def __attrs_post_init__(self) -> None:
         if not (self.sense is None or (isinstance(self.sense, str) and self.sense in ("max", "min"))):
-            raise ParameterError(f"Optimizer.sense must be 'max', 'min' or None; got {_got(self.sense)}")
+            raise ParameterError(f"Optimizer.sense must be 'max', 'min' or None; got {brief(self.sense)}")
         if not (isinstance(self.method, str) and self.method in METHODS):
-            raise ParameterError(f"Optimizer.method must be one of {', '.join(METHODS)}; got {_got(self.method)}")
+            raise ParameterError(f"Optimizer.method must be one of {', '.join(METHODS)}; got {brief(self.method)}")
         if self.constraints and self.method not in _TAKES_CONSTRAINTS:
             raise ParameterError(
                 f"Optimizer.method {self.method!r} does not handle constraints; use 'multistart', "
@@ -364,22 +356,22 @@ class Optimizer:
             )
         for name, how in self.scale.items():
             if not isinstance(name, str) or name not in self.variables:
-                raise ParameterError(f"Optimizer.scale: {_got(name)} is not one of the variables "
+                raise ParameterError(f"Optimizer.scale: {brief(name)} is not one of the variables "
                                      f"({', '.join(self.variables)})")
             if not (isinstance(how, str) and how in ("log", "linear")):
-                raise ParameterError(f"Optimizer.scale[{name!r}] must be 'log' or 'linear'; got {_got(how)}")
+                raise ParameterError(f"Optimizer.scale[{name!r}] must be 'log' or 'linear'; got {brief(how)}")
         if isinstance(self.progress, (bool, np.bool_)) or self.progress is None:
             wanted(self.progress, "Optimizer.progress")  # True, False or None
         else:
             raise ParameterError(f"Optimizer.progress must be True, False or None (automatic); got "
-                                 f"{_got(self.progress)}")
+                                 f"{brief(self.progress)}")
         if self.cycle is not None:
             self._problem(self.cycle)
 
     # -- setting up ---------------------------------------------------------------------------
     def _problem(self, cycle: Cycle) -> _Problem:
         if not isinstance(cycle, Cycle):
-            raise ParameterError(f"Optimizer.run needs a Cycle; got {_got(cycle)}")
+            raise ParameterError(f"Optimizer.run needs a Cycle; got {brief(cycle)}")
         model = cycle.model
         unknown = [n for n in self.variables if n not in model.names]
         if unknown:
@@ -1025,9 +1017,20 @@ def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, A
     callables. A callable that raises, or returns None, complex numbers, text or the wrong number
     of values, is reported naming the point (natural units) and what it returned. NaN is a value:
     the point has no figure (it is infeasible)."""
+    def at(k: int) -> str:
+        return ", ".join(f"{name}={float(np.ravel(values[name])[k if np.ndim(values[name]) else 0]):.6g}"
+                         for name in names)
+
     try:
-        out = _reals(fn(perf))
+        raw = fn(perf)
     except Exception:  # e.g. a callable written for scalars (float(perf.chi)): point by point below
+        raw = _FAILED
+    if _is_bool(raw):  # False would read as the margin 0 (satisfied), True as the figure 1
+        falsy = np.flatnonzero(~np.broadcast_to(np.asarray(raw), (n,)))
+        _refuse_bool(what, at(int(falsy[0]) if falsy.size else 0))
+    try:
+        out = None if raw is _FAILED else _reals(raw)
+    except (TypeError, ValueError):
         out = None
     if out is not None and out.shape == (n,):
         return out
@@ -1037,28 +1040,45 @@ def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, A
     for k in range(n):
         point = {name: (v[k] if np.ndim(v) else v) for name, v in values.items()}
         perf_k = model.evaluate(point)  # a CycleError here: the point has no periodic state
-        at = ", ".join(f"{name}={float(point[name]):.6g}" for name in names)
         try:
             raw = fn(perf_k)
         except Exception as exc:
-            raise ParameterError(f"{what} raised {type(exc).__name__}: {str(exc)[:80]} at {at}") from None
+            raise ParameterError(f"{what} raised {type(exc).__name__}: {clip(exc, 80)} at {at(k)}") from None
+        if _is_bool(raw):
+            _refuse_bool(what, at(k))
         try:
             value = _reals(raw)
         except (TypeError, ValueError):
             value = None
         if value is None or value.ndim != 0:
-            shown = f"shape {np.shape(raw)}" if value is not None else _got(raw)
-            raise ParameterError(f"{what} must return one real number per point; got {shown} at {at}")
+            shown = f"shape {np.shape(raw)}" if value is not None else brief(raw)
+            raise ParameterError(f"{what} must return one real number per point; got {shown} at {at(k)}")
         rows.append(float(value))
     return np.array(rows)
 
 
+_FAILED = object()  # the batched call raised: evaluate point by point
+
+
+def _is_bool(raw: Any) -> bool:
+    """A bool or an array of bools (a comparison ``perf.cop >= 0.9`` instead of a margin)."""
+    if isinstance(raw, (bool, np.bool_)):
+        return True
+    return isinstance(raw, (np.ndarray, list, tuple)) and np.asarray(raw).dtype.kind == "b"
+
+
+def _refuse_bool(what: str, at: str) -> None:
+    advice = ("return a margin g(perf) that is >= 0 where feasible (e.g. perf.cop - 0.9), not a bool"
+              if what.startswith("Optimizer.constraints") else "return the figure's value, not a bool")
+    raise ParameterError(f"{what} returned a bool at {at}; {advice}")
+
+
 def _reals(raw: Any) -> np.ndarray:
-    """``raw`` as a float array; TypeError for None, complex, text, objects, quantities."""
+    """``raw`` as a float array; TypeError for None, complex, text, objects, quantities, bools."""
     if raw is None or is_quantity(raw):
         raise TypeError("not a real number")
     arr = np.asarray(raw)
-    if arr.dtype.kind not in "biuf":  # bool, integers, floats (not complex, text, objects)
+    if arr.dtype.kind not in "iuf":  # integers, floats (not bools, complex, text, objects)
         raise TypeError("not a real number")
     return arr.astype(float)
 
