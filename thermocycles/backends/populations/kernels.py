@@ -155,6 +155,9 @@ def _capped(total: np.ndarray, tau: np.ndarray) -> np.ndarray:
         product = exits * tau
     if np.all(product <= MAX_RATE_TIME):
         return tau
+    if not np.isfinite(exits).all():  # (the cap would give tau = 0: an infinitely fast contact as none)
+        raise CycleError("a contact's exit rate overflows double precision (the sum of its jump rates is "
+                         "infinite); reduce the couplings or weights")
     with np.errstate(divide="ignore"):
         return np.where(product > MAX_RATE_TIME, MAX_RATE_TIME / exits, tau)
 
@@ -315,9 +318,10 @@ def stationary_state(generator: np.ndarray) -> np.ndarray:
     """
     K = np.array(generator, dtype=float) * (1.0 - eye_matrix(np.shape(generator)[-1]))
     n = K.shape[-1]
-    top = K.max(axis=(-1, -2), keepdims=True, initial=0.0)
-    if n > 2 and not (top[top > 0] < 1e150).all():  # products of two rates would overflow: rescale
-        K = K / np.where(top > 0, top, 1.0)
+    if n > 2:
+        top = K.max(axis=(-1, -2), keepdims=True, initial=0.0)
+        if not (top[top > 0] < 1e150).all():  # products of two rates would overflow: rescale
+            K = K / np.where(top > 0, top, 1.0)
     if n == 2:  # elimination reduces to the ratio of the two rates
         with np.errstate(divide="ignore", invalid="ignore"):
             pi = np.stack([K[..., 0, 1], K[..., 1, 0]], axis=-1)
