@@ -49,7 +49,14 @@ def weighted_rates(pairs: Sequence[tuple[Reservoir, Any]], energies: np.ndarray,
     rates = {}
     for reservoir, weight in pairs:
         matrix = pauli_rates(reservoir, energies, strengths, values[reservoir.name], where)
-        rates[reservoir.name] = matrix if weight is None else np.asarray(weight, dtype=float)[..., None, None] * matrix
+        if weight is not None:  # (weighted contacts only: a weight x rate product may overflow)
+            with np.errstate(over="ignore", invalid="ignore"):
+                matrix = np.asarray(weight, dtype=float)[..., None, None] * matrix
+            if not np.isfinite(matrix).all():
+                raise ParameterError(
+                    f"{where}: the weight of reservoir {reservoir.name!r} times its jump rates overflows double "
+                    f"precision; weight x coupling (times |A_ij|^2) up to {MAX_RATE_SCALE:.0e} is computed")
+        rates[reservoir.name] = matrix
     return rates
 
 
@@ -102,9 +109,10 @@ def check_coupling_range(reservoir: Reservoir, coupling: Any, strengths: np.ndar
     ...     print(str(error)[:71])
     Reservoir 'c'.coupling = 1e+308 (Isochore 'c'): its jump rates overflow
     """
-    gamma = float(np.max(np.abs(np.asarray(coupling, dtype=float)), initial=0.0))
-    if strengths is not None:
-        gamma *= max(float(np.max(np.asarray(strengths, dtype=float), initial=0.0)), 1.0)
+    # (on every rate computation: plain floats take no numpy call, arrays one reduction each)
+    gamma = abs(coupling) if type(coupling) is float else float(np.max(np.abs(coupling), initial=0.0))
+    if strengths is not None and gamma > 0.0:
+        gamma *= max(float(np.max(strengths, initial=0.0)), 1.0)
     if gamma > MAX_RATE_SCALE:
         shown = float(np.max(np.abs(np.asarray(coupling, dtype=float))))
         raise ParameterError(
