@@ -150,8 +150,9 @@ class Backend(abc.ABC):
         """Stroke k's map: its :meth:`evolution`, described through the context."""
         return stroke.evolution(ctx)
 
-    def maps(self, model: Any, values: Mapping[str, Any]) -> list[LinearMap]:
-        """One checked LinearMap per stroke, in order."""
+    def maps(self, model: Any, values: Mapping[str, Any], *, check: bool = True) -> list[LinearMap]:
+        """One checked LinearMap per stroke, in order (``check=False``: the shapes only, the caller
+        checks finiteness, see :meth:`check_finite`)."""
         n = self.dimension(model.substance.n_levels)
         view = self.view(model, values)
         maps = []
@@ -161,11 +162,18 @@ class Backend(abc.ABC):
                 raise CycleError(
                     f"{label(stroke)} must return a LinearMap acting on the {self.name} state vector of "
                     f"dimension {n}; got {_describe(m)}")
+            maps.append(m)
+        if check:
+            self.check_finite(model, values, maps)
+        return maps
+
+    def check_finite(self, model: Any, values: Mapping[str, Any], maps: Sequence[LinearMap]) -> None:
+        """Raise a CycleError naming the first stroke whose map is not finite (and the large values
+        that are the likely cause)."""
+        for k, m in enumerate(maps):
             if not (np.isfinite(m.deviation).all() and np.isfinite(m.work).all()
                     and all(np.isfinite(h).all() for h in m.heat.values())):
-                raise CycleError(f"{label(stroke)}: {out_of_range(model, values, k)}")
-            maps.append(m)
-        return maps
+                raise CycleError(f"{label(model.strokes[k])}: {out_of_range(model, values, k)}")
 
     # -- periodic solve support -----------------------------------------------------------------
     @abc.abstractmethod
@@ -201,9 +209,9 @@ def large_values(model: Any, values: Mapping[str, Any], k: int | None = None) ->
     reservoirs (all parameters if k is None), as ``name = value`` text; empty if none."""
     names = [n for _, n in model.stroke_fields[k]] if k is not None else list(model.names)
     names += [n for fields in model.reservoir_fields.values() for _, n in fields]
-    large = sorted({n for n in names if np.max(np.abs(np.asarray(values[n], dtype=float)), initial=0.0) > LARGE_VALUE},
-                   key=lambda n: -float(np.max(np.abs(np.asarray(values[n], dtype=float)))))
-    return ", ".join(f"{n} = {float(np.max(np.abs(np.asarray(values[n], dtype=float)))):.3g}" for n in large[:3])
+    largest = {n: float(np.max(np.abs(np.asarray(values[n], dtype=float)), initial=0.0)) for n in dict.fromkeys(names)}
+    large = sorted((n for n, v in largest.items() if v > LARGE_VALUE), key=lambda n: -largest[n])
+    return ", ".join(f"{n} = {largest[n]:.3g}" for n in large[:3])
 
 
 def out_of_range(model: Any, values: Mapping[str, Any], k: int | None = None) -> str:

@@ -25,7 +25,7 @@ import numpy as np
 from ..backends import BACKEND_OBJECTS
 from ..backends.base import large_values
 from ..closed_forms import find_closed_form
-from ..errors import CycleError, ParameterError
+from ..errors import CycleError, ParameterError, clip
 from .performance import Performance, StrokeRecord
 from .periodic import solve_periodic
 
@@ -184,18 +184,29 @@ class CycleModel:
     def evaluate_generic(self, values: Mapping[str, Any], backend: str = "auto") -> Performance:
         """Generic path: stroke maps from a backend, one direct solve for the periodic state."""
         chosen = self.choose_backend(values, backend)
-        maps = chosen.maps(self, values)
+        maps = chosen.maps(self, values, check=False)  # (finiteness: checked below, where it fails)
         try:
-            solution = solve_periodic(maps, chosen)
+            with np.errstate(all="ignore"):  # non-finite maps are named below, not warned about
+                solution = solve_periodic(maps, chosen)
         except CycleError as error:
+            chosen.check_finite(self, values, maps)  # the stroke whose map over- or underflows, if any
             self.check_contact(values)  # the specific reason, if it is missing contact
             large = large_values(self, values)
             if large:  # the likely reason: numbers beyond the range of the backend's numerics
                 raise CycleError(
-                    f"{str(error).split(':')[0]} on the {chosen.name} backend, most likely because of values "
+                    f"{clip(str(error))} (on the {chosen.name} backend), most likely because of values "
                     f"beyond the range its numerics hold (rate x duration or energy x duration products "
                     f"near overflow): {large}") from None
             raise
+        except (ArithmeticError, ValueError, np.linalg.LinAlgError):
+            chosen.check_finite(self, values, maps)
+            raise
+        if not _finite(solution):
+            chosen.check_finite(self, values, maps)
+            large = large_values(self, values)
+            raise CycleError(
+                f"the periodic solve on the {chosen.name} backend gave non-finite heats or work"
+                + (f", most likely because of values beyond the range its numerics hold: {large}" if large else ""))
         heat: dict[str, Any] = {res.name: 0.0 for res in self.reservoirs}
         for k, stroke_heat in enumerate(solution.heat):
             for name, q in stroke_heat.items():
@@ -287,3 +298,14 @@ def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:
 
 
 __all__ = ["CycleModel", "METHODS", "BACKENDS"]
+
+
+def _finite(solution: Any) -> bool:
+    """Whether the heats, the work and the first corner of a periodic solution are all finite (one
+    sum: inf or nan anywhere makes it non-finite)."""
+    with np.errstate(all="ignore"):
+        total = np.sum(solution.total_work) + np.sum(solution.starts[0])
+        for heat in solution.heat:
+            for q in heat.values():
+                total = total + q
+        return bool(np.isfinite(np.sum(total)))
