@@ -801,16 +801,22 @@ class _Problem:
     def scales(self, margins: list[np.ndarray]) -> list[np.ndarray]:
         """Each constraint's own scale at the points of ``margins``:
         ``max(|threshold|, |figure|, median |figure| over the sample)``."""
-        return [np.maximum(np.maximum(abs(t), np.abs(t + sg * m)), typ)
-                for m, t, sg, typ in zip(margins, self.thresholds, self.op_sign, self.typical)]
+        out = []
+        for m, t, sg, typ in zip(margins, self.thresholds, self.op_sign, self.typical):
+            with np.errstate(all="ignore"):
+                figure = np.abs(t + sg * m)
+            # from finite values only: a margin of +inf (always satisfied) has no scale
+            out.append(np.maximum(np.maximum(abs(t), np.where(np.isfinite(figure), figure, 0.0)), typ))
+        return out
 
     def violations(self, margins: list[np.ndarray]) -> list[np.ndarray]:
-        """Relative violations ``-margin / scale`` (> 0 where violated, inf where not finite)."""
+        """Relative violations ``-margin / scale`` (> 0 where violated; inf where the margin is NaN
+        or -inf, -inf where it is +inf: always satisfied)."""
         out = []
         for m, scale in zip(margins, self.scales(margins)):
             with np.errstate(all="ignore"):
                 v = np.where(scale > 0, -m / np.where(scale > 0, scale, 1.0), np.where(m < 0, np.inf, 0.0))
-            out.append(np.where(np.isnan(m), np.inf, v))
+            out.append(np.where(np.isnan(m), np.inf, np.where(m == np.inf, -np.inf, v)))
         return out
 
     def feasible(self, margins: list[np.ndarray], n: int = 1, rtol: float = FEASIBILITY_RTOL) -> np.ndarray:
@@ -998,17 +1004,26 @@ class _Problem:
         # point (the norms are fixed by the sample, before any local run)
         for j in range(len(self.constraints)):
             def fun(z, j=j):
-                return float(self._at(z)[1][j][0]) / self.norm[j]
+                m = float(self._at(z)[1][j][0]) / self.norm[j]
+                return _BIG if m == np.inf else m  # +inf: always satisfied (scipy wants finite values)
 
             def jac(z, j=j):
                 _, margins, stencil = self._at(z)
-                return stencil.first(margins[j]) / self.norm[j]
+                if not np.isposinf(margins[j]).any():
+                    return stencil.first(margins[j]) / self.norm[j]
+                with np.errstate(invalid="ignore"):  # inf - inf: no slope where the margin is unbounded
+                    grad = stencil.first(margins[j]) / self.norm[j]
+                return np.where(np.isfinite(grad), grad, 0.0)
 
             if method == "trust-constr":
                 cons.append(scipy.optimize.NonlinearConstraint(fun, 0.0, np.inf, jac=jac))
             else:
                 cons.append({"type": "ineq", "fun": fun, "jac": jac})
         return cons
+
+
+#: what scipy is handed for a margin of +inf (always satisfied)
+_BIG = 1e6  # margins are divided by their scale: O(1) where it matters; 1e300 overflows trust-constr
 
 
 def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, Any], n: int,
