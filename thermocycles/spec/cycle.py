@@ -21,6 +21,7 @@ from .values import (
     check_unit_mode,
     describe_value,
     natural_value,
+    prevalidated,
     value_shape,
     value_specs,
     values_equal,
@@ -181,24 +182,26 @@ class Cycle:
         """
         return self.model.evaluate(method=method, backend=backend, units=True)
 
-    def _check_new_values(self, specs: dict[str, ParameterSpec], values: dict[str, Any]) -> None:
+    def _check_new_values(self, specs: dict[str, ParameterSpec], values: dict[str, Any]) -> dict[str, Any]:
         """Check the names, kinds, signs and shapes of new parameter values (messages name the
-        parameters as the user gave them)."""
+        parameters as the user gave them); the natural values of every parameter after the change."""
         unknown = [name for name in values if name not in specs]
         if unknown:
             names = list(specs)
             shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
             raise ParameterError(f"Cycle.with_parameters: unknown parameter(s) {brief(sorted(unknown), 80)} for this "
                                  f"cycle; valid names: {shown}")
-        shapes = {name: value_shape(spec.natural) for name, spec in specs.items()}
+        naturals = {name: spec.natural for name, spec in specs.items()}
+        shapes = {name: value_shape(natural) for name, natural in naturals.items()}
         for name, value in values.items():
             spec = specs[name]
             where = f"Cycle.with_parameters: {name} ({spec.uses[0]})"
             value = _normalize(value)  # as a field would read it (lists to arrays, -0.0 to 0.0)
-            natural = natural_value(value, spec.kind, where)
+            natural = naturals[name] = natural_value(value, spec.kind, where)
             check_constraint(natural, spec.constraint, where, value)
             shapes[name] = value_shape(natural)
         check_broadcast("Cycle.with_parameters", shapes)
+        return naturals
 
     def with_parameters(self, **values: Any) -> Cycle:
         """A new cycle with some parameters changed (every field that shares them changes).
@@ -215,7 +218,12 @@ class Cycle:
         1.5
         """
         specs, binding = self._table
-        self._check_new_values(specs, values)
+        naturals = self._check_new_values(specs, values)
+        with prevalidated(naturals):  # each new value is checked once, above
+            return self._rebuilt(binding, values)
+
+    def _rebuilt(self, binding: dict[tuple[Any, str], str], values: dict[str, Any]) -> Cycle:
+        """The cycle with the (checked) new values, every component rebuilt around them."""
 
         def evolve(component: Any, owner: tuple, **extra: Any) -> Any:
             changes = dict(extra)

@@ -34,6 +34,7 @@ from .values import (
     component_label,
     describe_value,
     natural_value,
+    prevalidated_values,
     value_shape,
     value_specs,
 )
@@ -181,6 +182,7 @@ def build_parameter_table(
         groups.setdefault(name, []).append((slot, source))
     specs: dict[str, ParameterSpec] = {}
     binding: dict[tuple[Owner, str], str] = {}
+    known = prevalidated_values() or {}  # values already checked (Cycle.with_parameters)
     for name, group in groups.items():
         slots = [s for s, _ in group]
         sources = {source for _, source in group}
@@ -196,11 +198,14 @@ def build_parameter_table(
                 f"parameter {name!r} is used as {' and as '.join(sorted(kinds))} "
                 f"({', '.join(s.where for s in slots)}); one parameter has one kind"
             )
-        naturals = []
-        for s in slots:
-            nat = natural_value(s.raw, s.kind, s.where)
-            check_constraint(nat, s.constraint, s.where, s.raw)
-            naturals.append(nat)
+        if name in known:
+            naturals = [known[name]]
+        else:
+            naturals = []
+            for s in slots:
+                nat = natural_value(s.raw, s.kind, s.where)
+                check_constraint(nat, s.constraint, s.where, s.raw)
+                naturals.append(nat)
         for s, nat in zip(slots[1:], naturals[1:]):
             if _same(naturals[0], nat):
                 continue
@@ -223,5 +228,6 @@ def build_parameter_table(
         for s in slots:
             binding[(s.owner, s.field)] = name
     # every parameter array meets every other one in the evaluation: their shapes must broadcast
-    check_broadcast("Cycle", {name: value_shape(spec.natural) for name, spec in specs.items()})
+    if not known.keys() >= specs.keys():
+        check_broadcast("Cycle", {name: value_shape(spec.natural) for name, spec in specs.items()})
     return specs, binding

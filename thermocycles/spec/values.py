@@ -10,10 +10,12 @@ plugins can address it by name.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import keyword
 import math
 import numbers
-from typing import Any
+from typing import Any, Iterator, Mapping
 
 import attrs
 import numpy as np
@@ -255,7 +257,42 @@ def natural_value(raw: Any, kind: Kind | None, where: str) -> Any:
 
 def value_shape(natural: Any) -> tuple[int, ...]:
     """The array shape of a validated value (of its magnitude, for a quantity); ``()`` for a scalar."""
+    if type(natural) is float:  # (the common case: no numpy call)
+        return ()
     return tuple(np.shape(natural.magnitude if is_quantity(natural) else natural))
+
+
+#: the natural values of every parameter of a cycle being rebuilt from values already checked (see
+#: :func:`prevalidated`), or None: components then skip their per-field checks, the parameter table
+#: takes these values instead of converting and checking each field again
+_PREVALIDATED: contextvars.ContextVar[Mapping[str, Any] | None] = contextvars.ContextVar(
+    "thermocycles_prevalidated", default=None)
+
+
+@contextlib.contextmanager
+def prevalidated(naturals: Mapping[str, Any]) -> Iterator[None]:
+    """Rebuild components and a cycle from values that are already checked (used by
+    ``Cycle.with_parameters``, which checks each new value once, with the parameter's kind, its
+    strongest sign constraint and the broadcast against every other parameter: the checks of the
+    fields that read it are implied). Units mixing is still checked.
+
+    Examples
+    --------
+    >>> from thermocycles.spec.reservoirs import Reservoir
+    >>> with prevalidated({}):
+    ...     Reservoir(name="c", temperature=1.0, coupling=1.0).temperature
+    1.0
+    """
+    token = _PREVALIDATED.set(naturals)
+    try:
+        yield
+    finally:
+        _PREVALIDATED.reset(token)
+
+
+def prevalidated_values() -> Mapping[str, Any] | None:
+    """The natural values set by :func:`prevalidated`, or None outside it."""
+    return _PREVALIDATED.get()
 
 
 def check_broadcast(owner: str, shapes: dict[str, tuple[int, ...]]) -> tuple[int, ...]:
@@ -343,7 +380,9 @@ def check_unit_mode(owner: str, items: list[tuple[str, Any]]) -> bool | None:
 def component_label(component: Any) -> str:
     """``"Class 'name'"`` for a named component, ``"Class"`` otherwise (used in messages)."""
     name = getattr(component, "name", None)
-    return f"{type(component).__name__} {brief(name, 40)}" if isinstance(name, str) else type(component).__name__
+    if not isinstance(name, str):
+        return type(component).__name__
+    return f"{type(component).__name__} {repr(name) if len(name) < 30 else brief(name, 40)}"
 
 
 @attrs.frozen(kw_only=True)
@@ -356,6 +395,9 @@ class Component:
 
     def __attrs_post_init__(self) -> None:
         cls = component_label(self)
+        if _PREVALIDATED.get() is not None:  # rebuilt from checked values (see prevalidated)
+            check_unit_mode(cls, self.unit_items())
+            return
         shapes = {}
         for name, spec in value_specs(type(self)):
             raw = getattr(self, name)
