@@ -18,6 +18,7 @@ Evaluation paths:
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
@@ -301,11 +302,12 @@ __all__ = ["CycleModel", "METHODS", "BACKENDS"]
 
 
 def _finite(solution: Any) -> bool:
-    """Whether the heats, the work and the first corner of a periodic solution are all finite (one
-    sum: inf or nan anywhere makes it non-finite)."""
+    """Whether the heats and the work of a periodic solution are all finite (one sum: inf or nan
+    anywhere makes it non-finite; the corners are finite where the heats are, which are formed from
+    them)."""
     with np.errstate(all="ignore"):
-        total = np.sum(solution.total_work) + np.sum(solution.starts[0])
+        total = solution.total_work
         for heat in solution.heat:
             for q in heat.values():
                 total = total + q
-        return bool(np.isfinite(np.sum(total)))
+        return bool(np.isfinite(total).all()) if np.ndim(total) else math.isfinite(total)
