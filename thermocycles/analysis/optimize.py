@@ -469,9 +469,9 @@ class Optimizer:
         # objective and of each constraint, and records feasible points, so that a method stopping
         # somewhere worse is reported (not returned silently as a success).
         points = np.vstack([start[None, :], self._sample(len(start))])
-        values, feasible = problem.evaluate_batch(points)
+        values, feasible, margins = problem.evaluate_batch(points)
         if self.method == "multistart":
-            z, ok, message = self._multistart(problem, points, values, feasible)
+            z, ok, message = self._multistart(problem, points, values, feasible, margins)
         elif self.method in LOCAL_METHODS:
             z, ok, message = self._local(problem, start, self.method)
         else:
@@ -481,8 +481,8 @@ class Optimizer:
             message = f"{message}; {note}"
         return self._result(cycle, problem, z, ok, message)
 
-    def _multistart(self, problem: _Problem, points: np.ndarray, values: np.ndarray,
-                    feasible: np.ndarray) -> tuple[np.ndarray, bool, str]:
+    def _multistart(self, problem: _Problem, points: np.ndarray, values: np.ndarray, feasible: np.ndarray,
+                    margins: list[np.ndarray]) -> tuple[np.ndarray, bool, str]:
         order = np.argsort(np.where(feasible & np.isfinite(values), values, np.inf))
         candidates = [points[i] for i in order[: self.n_local] if np.isfinite(values[i]) and feasible[i]]
         method = "SLSQP" if problem.constraints else "L-BFGS-B"
@@ -490,12 +490,12 @@ class Optimizer:
         if not candidates and problem.constraints:
             # A thin feasible set (e.g. an equality written as two inequalities) holds no sample
             # point: start from the least violating points instead, keep what ends feasible.
-            _, margins = problem._evaluate(points)
             worst = np.max(np.vstack(problem.violations(margins)), axis=0)
             worst = np.where(np.isfinite(values), worst, np.inf)
             ends = [self._local(problem, points[i], method, maxiter=100)
                     for i in np.argsort(worst)[: min(self.n_local, 2)] if np.isfinite(worst[i])]
-            candidates = [z for z, _, _ in ends if problem.assess(z)[1] and np.isfinite(problem.assess(z)[0])]
+            assessed = [(z, *problem.assess(z)) for z, _, _ in ends]
+            candidates = [z for z, f, ok in assessed if ok and np.isfinite(f)]
             tried = f" (nor where {len(ends)} {method} runs from the least violating ones end)"
         if not candidates:
             raise AnalysisError(
@@ -742,8 +742,9 @@ class _Problem:
                          self.lower + z * (self.upper - self.lower))
         return np.minimum(np.maximum(x, self.lower), self.upper)
 
-    def _evaluate(self, z: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Objective (minimised, unscaled) and constraint margins at points ``z`` of shape (P, d)."""
+    def _evaluate(self, z: np.ndarray, remember: bool = True) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Objective (minimised, unscaled) and constraint margins at points ``z`` of shape (P, d);
+        the best feasible point is remembered unless ``remember`` is False."""
         x = self.from_unit(z)
         values = self.values
         for i, name in enumerate(self.names):
@@ -755,7 +756,8 @@ class _Problem:
             except CycleError:  # some points have no periodic state: they are infeasible
                 f, margins = self._pointwise(values, len(z))
         f = np.where(np.isfinite(f), self.sign * f, np.inf)
-        self._remember(z, f, margins)
+        if remember:
+            self._remember(z, f, margins)
         return f, margins
 
     def _figures(self, perf: Performance, values: Mapping[str, Any], n: int) -> tuple[np.ndarray, list]:
@@ -951,9 +953,11 @@ class _Problem:
         return (f"the method ended at a worse point than one it evaluated ({self.objective.name} "
                 f"{ended} against {seen}); {advice}")
 
-    def evaluate_batch(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(objective to minimise, feasible) at a batch of points; also sets the objective scale."""
-        f, margins = self._evaluate(np.atleast_2d(z))
+    def evaluate_batch(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
+        """(objective to minimise, feasible, margins) at a batch of points; also sets the scales of
+        the objective and of each constraint, and remembers the best feasible point (once, with
+        those scales)."""
+        f, margins = self._evaluate(np.atleast_2d(z), remember=False)
         for j, m in enumerate(margins):
             figure = np.abs(self.thresholds[j] + self.op_sign[j] * m)
             figure = figure[np.isfinite(figure) & (figure > 0)]
@@ -961,12 +965,11 @@ class _Problem:
                 self.typical[j] = float(np.median(figure))
             self.norm[j] = max(abs(self.thresholds[j]), self.typical[j]) or 1.0
         feasible = self.feasible(margins, len(f))
-        # the sample was remembered before the scales were known: again, with them
         self._remember(np.atleast_2d(z), f, margins)
         finite = f[np.isfinite(f)]
         if finite.size and self.scale == 1.0:
             self.scale = float(np.max(np.abs(finite))) or 1.0
-        return f, feasible
+        return f, feasible, margins
 
     def value(self, z: np.ndarray) -> Any:
         z = np.asarray(z, dtype=float)
