@@ -157,7 +157,8 @@ def test_register_objective_checks_at_registration(keyword, value):
 MISBEHAVING = {
     "raises": (lambda p: 1 / 0, r"raised ZeroDivisionError: division by zero at tau_c=0\.5, tau_h=0\.5"),
     "None": (lambda p: None, r"must return one real number per point; got None at tau_c=0\.5"),
-    "complex": (lambda p: p.q_c * 1j, r"must return one real number per point; got (np\.)?complex128\([0-9.e-]+j\) at tau_c=0\.5"),
+    "complex": (lambda p: p.q_c * 1j,
+                r"must return one real number per point; got (np\.)?complex128\([0-9.e-]+j\) at tau_c=0\.5"),
     "text": (lambda p: "high", r"must return one real number per point; got 'high' at tau_c=0\.5"),
     "wrong shape": (lambda p: np.stack([p.q_c, p.q_c], axis=-1),
                     r"must return one real number per point; got shape \(1?,? ?2,?\) at tau_c"),

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+from fractions import Fraction
 from typing import Any, Callable
 
 import attrs
@@ -325,7 +326,7 @@ def as_constraint(spec: Any) -> Constraint:
         return _comparison(name, op, value)
     if isinstance(spec, (tuple, list)) and len(spec) == 3:
         name, op, value = spec
-        where = f"constraint {tuple(spec)!r}"
+        where = f"constraint {brief(tuple(spec), 80)}"
         if not isinstance(name, str):
             raise ParameterError(f"{where}: the figure must be a registered name such as 'cop'; got {name!r}")
         _check_operator(where, op)
@@ -336,6 +337,26 @@ def as_constraint(spec: Any) -> Constraint:
         f"constraint must be a string, a (name, op, value) tuple or a callable; got {type(spec).__name__}"
         f" {brief(spec)}"
     )
+
+
+def finite_real(value: Any) -> float | None:
+    """``value`` as a float if it is a finite real number (Python or numpy integer or float, or a
+    :class:`fractions.Fraction`; not a bool) that a float can hold, else None.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> finite_real(Fraction(1, 4)), finite_real(10**400), finite_real(True), finite_real(float("inf"))
+    (0.25, None, None, None)
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, Fraction, np.integer,
+                                                                     np.floating)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # a Python int or Fraction beyond float
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _check_operator(where: str, op: Any) -> None:
@@ -353,8 +374,7 @@ def _threshold(where: str, value: Any) -> Any:
         except ParameterError as exc:
             raise ParameterError(f"{where}: {exc}") from None
     magnitude = value.magnitude if is_quantity(value) else value
-    if isinstance(magnitude, bool) or not isinstance(magnitude, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(magnitude)):
+    if finite_real(magnitude) is None:
         raise ParameterError(f"{where}: the threshold must be a finite real number or quantity; got "
                              f"{brief(value)}")
     return value

@@ -37,7 +37,7 @@ from ..spec.cycle import Cycle
 from ..spec.values import NONNEGATIVE, POSITIVE, check_finite
 from ..units import DIMENSIONLESS, is_quantity, to_natural
 from . import objectives as _objectives
-from .objectives import Constraint, Objective, as_constraint, bind_constraint
+from .objectives import Constraint, Objective, as_constraint, bind_constraint, finite_real
 
 LOCAL_METHODS = ("Nelder-Mead", "Powell", "CG", "BFGS", "L-BFGS-B", "TNC", "COBYLA", "COBYQA",
                  "SLSQP", "trust-constr")
@@ -70,10 +70,6 @@ def _is_integer(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: Any) -> bool:
-    return _is_integer(value) or isinstance(value, (float, np.floating))
-
-
 def _variables_from(value: Any) -> dict[str, tuple[Any, Any]]:
     if not isinstance(value, Mapping):
         raise ParameterError(
@@ -92,7 +88,7 @@ def _variables_from(value: Any) -> dict[str, tuple[Any, Any]]:
             )
         for bound, which in zip(bounds, ("lower", "upper")):
             magnitude = bound.magnitude if is_quantity(bound) else bound
-            if not _is_real(magnitude) or not math.isfinite(float(magnitude)):
+            if finite_real(magnitude) is None:
                 raise ParameterError(
                     f"Optimizer.variables[{name!r}] {which} bound must be a finite number (or a quantity "
                     f"if the cycle has units); got {brief(bound)}"
@@ -167,9 +163,10 @@ def _seed_from(value: Any) -> int:
 
 
 def _tol_from(value: Any) -> float:
-    if not _is_real(value) or not 0 < float(value) < 1:
+    number = finite_real(value)
+    if number is None or not 0 < number < 1:
         raise ParameterError(f"Optimizer.tol must be a number in (0, 1) (default 1e-12); got {brief(value)}")
-    return float(value)
+    return number
 
 
 def _cycle_check(instance: Any, attribute: Any, value: Any) -> None:
@@ -439,9 +436,10 @@ class Optimizer:
                     f"{where} is a plain number ({value!r}) but the cycle carries units; give it as "
                     f"a quantity of {spec.kind.name} (e.g. {spec.kind.example})"
                 )
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-                raise ParameterError(f"{where} must be a number; got {value!r}")
-            natural = float(value)
+            number = finite_real(value)
+            if number is None:
+                raise ParameterError(f"{where} must be a finite real number; got {brief(value)}")
+            natural = number
         check_finite(natural, where, spec.kind.expected, value)
         if np.ndim(natural) != 0:
             raise ParameterError(f"{where} must be a scalar; got {value!r}")
