@@ -132,6 +132,9 @@ class Objective:
 
 
 _REGISTRY: dict[str, Objective] = {}
+#: objective names that pick the engine or refrigerator form (``<name>_engine`` or
+#: ``<name>_refrigerator``) by the mode of the cycle being optimised; reserved in the registry
+BY_MODE = ("ecological", "omega")
 
 
 def register_objective(name: str, function: Callable[[Performance], Any], *, sense: str = "max",
@@ -149,7 +152,7 @@ def register_objective(name: str, function: Callable[[Performance], Any], *, sen
     """
     if not isinstance(name, str) or not name.isidentifier():
         raise ParameterError(f"register_objective: name must be an identifier; got {brief(name)}")
-    if name in ("ecological", "omega"):
+    if name in BY_MODE:
         raise ParameterError(f"register_objective: name {name!r} is reserved (it picks the engine or "
                              f"refrigerator form by the cycle's mode)")
     try:
@@ -162,12 +165,12 @@ def register_objective(name: str, function: Callable[[Performance], Any], *, sen
 
 def names() -> tuple[str, ...]:
     """Names of the registered objectives (plus ``ecological`` and ``omega``)."""
-    return tuple(_REGISTRY) + ("ecological", "omega")
+    return tuple(_REGISTRY) + BY_MODE
 
 
 def get(name: str, mode: Any = None) -> Objective:
     """The registered objective ``name``; ``ecological``/``omega`` resolve by ``mode``."""
-    if name in ("ecological", "omega"):
+    if name in BY_MODE:
         suffix = "engine" if mode == Mode.ENGINE else "refrigerator"
         return _REGISTRY[f"{name}_{suffix}"]
     try:
@@ -381,7 +384,7 @@ def _threshold(where: str, value: Any) -> Any:
 
 
 def _comparison(name: str, op: str, value: Any) -> Constraint:
-    if name in ("ecological", "omega") or name not in _REGISTRY:
+    if name in BY_MODE or name not in _REGISTRY:
         raise ParameterError(f"constraint on {name!r}: not a registered figure; use one of "
                              f"{', '.join(_REGISTRY)}")
     obj = get(name)

@@ -405,7 +405,7 @@ class Optimizer:
             upper.append(hi_n)
             log.append(how == "log")
         if isinstance(self.objective, str):
-            mode = _mode(cycle) if self.objective in ("ecological", "omega") else None
+            mode = _mode(cycle) if self.objective in _objectives.BY_MODE else None
             objective = _objectives.get(self.objective, mode=mode)
         else:
             objective = self.objective
