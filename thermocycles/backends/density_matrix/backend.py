@@ -422,30 +422,33 @@ class DensityMatrixBackend(Backend):
         return DensityMatrixContext(model.stroke_values(values, k), view, model.reservoir_values(values),
                                     label(model.strokes[k]))
 
-    def gap(self, a: Reference, b: Reference) -> np.ndarray:
-        plain = a.vector - b.vector
+    @staticmethod
+    def _labelled(a: Reference, b: Reference) -> Any:
+        """Where ``a - b`` is a difference of labelled Gibbs states in one basis (bool or array),
+        or None where a reference has no label."""
         la, lb = a.label, b.label
         if la is None or lb is None:
-            return plain
+            return None
         valid = same_basis(la.basis, lb.basis)
         for extra in (la.valid, lb.valid):
             if extra is not None:
                 valid = valid & extra
-        if not np.any(valid):
+        return valid
+
+    def gap(self, a: Reference, b: Reference) -> np.ndarray:
+        plain = a.vector - b.vector
+        valid = self._labelled(a, b)
+        if valid is None or not np.any(valid):
             return plain
+        la, lb = a.label, b.label
+        assert la is not None and lb is not None  # (for mypy: _labelled checked them)
         difference = gibbs_difference(la.energies, la.temperature, lb.energies, lb.temperature)
         stable = embed(difference, la.basis)
         return stable if np.all(valid) else np.where(np.asarray(valid)[..., None], stable, plain)
 
     def stable_gap(self, a: Reference, b: Reference) -> bool:
-        la, lb = a.label, b.label
-        if la is None or lb is None:
-            return False
-        valid = same_basis(la.basis, lb.basis)
-        for extra in (la.valid, lb.valid):
-            if extra is not None:
-                valid = valid & extra
-        return bool(np.all(valid))
+        valid = self._labelled(a, b)
+        return valid is not None and bool(np.all(valid))
 
     def solve(self, deviations: Sequence[np.ndarray], rhs: np.ndarray) -> np.ndarray:
         n2 = rhs.shape[-1]
