@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
+import tempfile
 
 import nbclient
 from myst_nb.core.read import read_myst_markdown_notebook
@@ -27,14 +28,15 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for page in args.pages:
         notebook = read_myst_markdown_notebook(page.read_text())
-        client = nbclient.NotebookClient(notebook, timeout=args.timeout, kernel_name="python3",
-                                         resources={"metadata": {"path": str(page.parent)}})
         print(f"== {page}")
-        try:
-            client.execute()
-        except nbclient.exceptions.CellExecutionError as error:
-            print(error, file=sys.stderr)
-            status = 1
+        with tempfile.TemporaryDirectory() as where:  # as the build: files a cell writes land there
+            client = nbclient.NotebookClient(notebook, timeout=args.timeout, kernel_name="python3",
+                                             resources={"metadata": {"path": where}})
+            try:
+                client.execute()
+            except nbclient.exceptions.CellExecutionError as error:
+                print(error, file=sys.stderr)
+                status = 1
         for cell in notebook.cells:
             if cell.cell_type != "code":
                 continue
