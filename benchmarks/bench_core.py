@@ -39,7 +39,7 @@ def per_call(fn, number, repeat=5):
 
 
 def hand_written_chi(T_c, T_h, gamma_c, gamma_h, w_a, w_b, tau_c, tau_h, tau_ch, tau_hc):
-    """The same closed form (physics.md section 4) written directly in numpy, with the same stable
+    """The same closed form (docs/explanation/physics.md, section 4) written directly in numpy, with the same stable
     forms (expm1 for f, expit for the equilibrium occupations)."""
     x, y = 2 * gamma_c * tau_c, 2 * gamma_h * tau_h
     f = np.expm1(-x) * np.expm1(-y) / -np.expm1(-(x + y))

@@ -2,8 +2,8 @@
 
 The time is that of `fig2_data` (the vectorised Newton solver). Convergence is checked
 independently: for every point, scipy's `root` solves the paper's eqs. (21)-(22) as corrected in
-physics.md (`stationarity_residuals`, a different formulation from the solver's gradient), started
-1e-3 away from the solver's answer, and the two eps* are compared.
+docs/explanation/physics.md, section 7 (`stationarity_residuals`, a different formulation from the solver's gradient),
+started 1e-3 away from the solver's answer, and the two eps* are compared.
 
 Run: python benchmarks/bench_fig2.py
 """

@@ -49,9 +49,9 @@ def oscillator_otto(substance, law="bosonic", **p) -> tc.Cycle:
 
 def hand_written_truncated_otto(n, T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0, w_a=1.0, w_b=3.0,
                                 tau_c=0.5, tau_h=0.5):
-    """The truncated oscillator's Otto cycle as a physicist writes it with scipy (physics.md 8):
-    levels (m + 1/2) w, jumps m -> m-1 at gamma m (nbar + 1) and m-1 -> m at gamma m nbar;
-    propagators expm(R tau); periodic populations from (M - I) p = 0 with sum(p) = 1 (one solve);
+    """The truncated oscillator's Otto cycle as a physicist writes it with scipy
+    (docs/explanation/physics.md, section 8): levels (m + 1/2) w, jumps m -> m-1 at gamma m (nbar + 1) and m-1 -> m at
+    gamma m nbar; propagators expm(R tau); periodic populations from (M - I) p = 0 with sum(p) = 1 (one solve);
     heats sum_m eps_m (p_end - p_start)_m. Returns (q_c, q_h_in, work)."""
     m = np.arange(1, n)
     levels = np.arange(n) + 0.5

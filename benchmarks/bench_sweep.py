@@ -92,7 +92,7 @@ def bench_dask(workload=fridge_workload, n_runs: int = 40, repeats: int = 3) -> 
 
     # Dask starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which makes glibc return freed
     # memory at once: the batched evaluations of the Optimizer then run 20-40 % slower in a worker
-    # than in the parent (measured; docs/sweeps.md). Start them without it, as docs/sweeps.md advises.
+    # than in the parent (measured; docs/how_to/sweeps.md). Start them without it, as docs/how_to/sweeps.md advises.
     with dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}):
         clusters = {w: distributed.LocalCluster(n_workers=w, threads_per_worker=1, processes=True,
                                                 dashboard_address=None) for w in (1, 2)}

@@ -5,7 +5,7 @@ library (this module never imports ``thermocycles``). Each builds everything fro
 call, so timing one call times "build + evaluate", and each returns the per-cycle heats and work in
 the periodic steady state (limit cycle), so a benchmark can also check that both sides agree.
 
-Conventions (physics.md sections 2-4 and 8): natural units hbar = k_B = 1; heats are absorbed by the
+Conventions (docs/explanation/physics.md, sections 2-4 and 8): natural units hbar = k_B = 1; heats are absorbed by the
 substance from each reservoir, work is done on the substance, so q_c + q_h_in + work = 0. The cycle is
 1 -> 2 cold isochore at w_a, 2 -> 3 stroke w_a -> w_b, 3 -> 4 hot isochore at w_b, 4 -> 1 stroke
 w_b -> w_a; the returned state (``rho1`` / ``p1``) is the limit-cycle state at point 1, the start of
@@ -117,7 +117,7 @@ def scipy_population_cycle(n_levels, T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,
     """Limit cycle of the population Otto cycle of an N-level truncated harmonic oscillator.
 
     Levels eps_n = (n + 1/2) w, n = 0..N-1. Each isochore couples all pairs of levels with the rates
-    k_{i->j} = gamma (1 + tanh(beta (eps_i - eps_j)/2)) (physics.md section 2, |A|^2 = 1), i.e. the
+    k_{i->j} = gamma (1 + tanh(beta (eps_i - eps_j)/2)) (docs/explanation/physics.md, section 2, |A|^2 = 1), i.e. the
     rate matrix R[j, i] = k_{i->j}, R[i, i] = -sum_j k_{i->j}, and propagates with
     ``scipy.linalg.expm(R * tau)``. The adiabats freeze the populations (their durations do not enter).
     The limit-cycle populations p1 at the start of the cold isochore solve (M - 1) p1 = 0 with
@@ -299,7 +299,7 @@ def scipy_liouvillian_cycle(n_levels, w_a=1.0, w_b=3.0, T_c=1.0, T_h=2.0, gamma_
 # ----------------------------------------------------------------------------------------------------
 
 def _closed_form_two_level(T_c, T_h, gamma_c, gamma_h, w_a, w_b, tau_c, tau_h):
-    """physics.md section 4: (Q_c, Q_h absorbed, W) of the two-level Otto cycle."""
+    """docs/explanation/physics.md, section 4: (Q_c, Q_h absorbed, W) of the two-level Otto cycle."""
     x, y = 2 * gamma_c * tau_c, 2 * gamma_h * tau_h
     f = np.expm1(-x) * np.expm1(-y) / -np.expm1(-(x + y))
     dn = 0.5 * (np.tanh(w_b / (2 * T_h)) - np.tanh(w_a / (2 * T_c))) * f
@@ -404,7 +404,7 @@ def _self_check():
         "high temperature": {**base, "T_c": 100.0, "T_h": 200.0},
     }
 
-    print("1. qutip_qubit_otto, delta = 0, against the closed form (physics.md section 4)")
+    print("1. qutip_qubit_otto, delta = 0, against the closed form (docs/explanation/physics.md, section 4)")
     for label, p in cases.items():
         r = qutip_qubit_otto(delta=0.0, tau_ch=0.1, tau_hc=0.1, **p)
         q_c, q_h, w = _closed_form_two_level(**p)

@@ -7,7 +7,7 @@ smoothly at the isotherms' ends (cosine schedule), so the two isotherms dissipat
 low-dissipation prediction (Esposito et al., PRL 105, 150603 (2010)) is the Curzon-Ahlborn
 efficiency. The model's true optimum lies above it, and above the low-dissipation upper bound
 eta_C/(2 - eta_C): at T_c/T_h = 1/2 the optimum is not in the slow-driving regime
-(docs/low_dissipation.md).
+(docs/explanation/low_dissipation.md).
 
 Run: python examples/carnot_spin_low_dissipation.py
 

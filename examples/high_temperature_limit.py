@@ -1,4 +1,6 @@
-"""High-temperature limit of the Otto refrigerator with a user-defined reservoir (physics.md 5).
+"""High-temperature limit of the Otto refrigerator with a user-defined reservoir.
+
+The model: docs/explanation/physics.md, section 5.
 
 In the high-temperature limit tanh(beta w / 2) ~ beta w / 2 and the heat exchanged becomes linear in
 beta w ("linearised heat law"). Instead of editing the package, we define that law as a reservoir of

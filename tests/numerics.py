@@ -34,9 +34,9 @@ def generic_path_rtol(u: float, v: float) -> float:
 def reference(params: Mapping[str, Any], prec: int = 80) -> dict[str, Any]:
     """Exact periodic state of the two-level Otto cycle (decimal arithmetic, no library formula).
 
-    From the master equation (physics.md 2-3): on an isochore the excited population relaxes as
-    p_e(t) = p_eq + (p_e(0) - p_eq) exp(-2 gamma t) with p_eq = 1 / (1 + exp(beta w)); the adiabats
-    freeze the populations. Periodicity: p1 = [p_h (1 - b) + p_c (1 - a) b] / (1 - a b) with
+    From the master equation (docs/explanation/physics.md, sections 2-3): on an isochore the excited
+    population relaxes as p_e(t) = p_eq + (p_e(0) - p_eq) exp(-2 gamma t) with p_eq = 1 / (1 + exp(beta w)); the
+    adiabats freeze the populations. Periodicity: p1 = [p_h (1 - b) + p_c (1 - a) b] / (1 - a b) with
     a = exp(-2 gamma_c tau_c), b = exp(-2 gamma_h tau_h), and p2 = p_c + (p1 - p_c) a. Heat on an
     isochore is w (n_end - n_start), n = 1 + p_e; work = -(sum of heats).
     Returns floats and the Decimal values (keys ending in ``_D``).

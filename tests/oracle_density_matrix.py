@@ -1,7 +1,7 @@
 """Brute-force reference ("oracle") for COHERENT finite-time quantum cycles, numpy/scipy only.
 
 This module shares no code with ``thermocycles`` (it never imports it) nor with the second coherent
-oracle ``oracle_qutip.py``. It re-derives everything from ``physics.md`` section 8 and integrates the
+oracle ``oracle_qutip.py``. It re-derives everything from ``docs/explanation/physics.md`` section 8 and integrates the
 density matrix itself, stroke by stroke, with ``scipy.integrate.solve_ivp``. Natural units,
 hbar = k_B = 1.
 

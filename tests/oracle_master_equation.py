@@ -1,13 +1,13 @@
 """Brute-force reference ("oracle") for finite-time quantum Otto-like cycles.
 
 This module shares no code with ``thermocycles``: it imports only numpy and scipy, and re-derives
-everything from ``physics.md`` (sections 1-3):
+everything from ``docs/explanation/physics.md`` (sections 1-3):
 
 * Level energies are linear in the control ``w``: ``eps_i(w) = w * c_i`` (the paper's two-level
   substance has ``c = (1, 2)``, i.e. levels ``w`` and ``2w``).
 * Contact with a reservoir (temperature ``T``, coupling ``gamma``) is the Pauli master equation
   ``dp/dt = R p`` with ``R[j, i]`` the rate of the jump ``i -> j`` and the diagonal making every
-  column sum to zero. For two levels the matrix is written out exactly as in physics.md section 2,
+  column sum to zero. For two levels the matrix is written out exactly as in docs/explanation/physics.md, section 2,
   ``R = [[-k_up, +k_down], [+k_up, -k_down]]``, ``k_down = gamma (1 + tanh(beta w/2))``,
   ``k_up = gamma (1 - tanh(beta w/2))``; for N levels the pairwise choice
   ``k_{i->j} = gamma (1 + tanh(beta (eps_i - eps_j)/2))`` is built element by element.
@@ -51,7 +51,7 @@ MAX_CYCLES = 200_000
 # rate matrices
 # --------------------------------------------------------------------------------------------
 def two_level_rate_matrix(temperature: float, w: float, gamma: float) -> np.ndarray:
-    """physics.md section 2, verbatim, on p = (p_g, p_e) with levels (w, 2w)."""
+    """docs/explanation/physics.md, section 2, verbatim, on p = (p_g, p_e) with levels (w, 2w)."""
     sigma = np.tanh(w / temperature / 2.0)
     k_down = gamma * (1.0 + sigma)  # e -> g
     k_up = gamma * (1.0 - sigma)  # g -> e
@@ -89,7 +89,7 @@ class Substance:
     """Levels ``eps_i(w) = w * factors[i]``; ``rates`` selects the rate model."""
 
     factors: tuple
-    rates: str = "pairwise"  # "two_level" (physics.md section 2 verbatim) or "pairwise"
+    rates: str = "pairwise"  # "two_level" (docs/explanation/physics.md, section 2 verbatim) or "pairwise"
 
     @property
     def n_levels(self) -> int:
@@ -250,7 +250,7 @@ def periodic_cycle(substance: Substance, strokes, p0, tol: float = CONVERGENCE_T
 
 def otto_strokes(*, T_c, T_h, gamma_c, gamma_h, w_a, w_b, tau_c, tau_h, tau_ch, tau_hc,
                  cold: str = "c", hot: str = "h") -> list:
-    """The four strokes of physics.md section 3, in order 1->2, 2->3, 3->4, 4->1."""
+    """The four strokes of docs/explanation/physics.md, section 3, in order 1->2, 2->3, 3->4, 4->1."""
     return [
         Contact(cold, T_c, gamma_c, w_a, tau_c),
         Ramp(w_a, w_b, tau_ch),

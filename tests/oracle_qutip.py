@@ -1,7 +1,7 @@
 """QuTiP-based reference ("oracle") for COHERENT finite-time quantum cycles.
 
 This module shares no code with ``thermocycles`` (it never imports it) nor with the numpy oracle
-``oracle_density_matrix.py``. It states the same model (``physics.md`` section 8, natural units
+``oracle_density_matrix.py``. It states the same model (``docs/explanation/physics.md`` section 8, natural units
 hbar = k_B = 1) with QuTiP 5 objects and finds the periodic steady state in a different way: it builds
 the one-cycle superoperator from QuTiP propagators and takes its fixed point, instead of running cycles.
 

@@ -436,7 +436,7 @@ def test_ledger(params, method):
         np.testing.assert_allclose(recs[k].control_start, w, rtol=1e-15)
     for k, w in ((0, w_a), (1, w_b), (2, w_b), (3, w_a)):
         np.testing.assert_allclose(recs[k].control_end, w, rtol=1e-15)
-    # heat on an isochore = w dn; work on an adiabat = n dw (physics.md section 3)
+    # heat on an isochore = w dn; work on an adiabat = n dw (docs/explanation/physics.md, section 3)
     n1, n2 = occupation(recs[0].populations_start), occupation(recs[0].populations_end)
     np.testing.assert_allclose(recs[0].heat["c"], w_a * (n2 - n1), rtol=1e-9)
     np.testing.assert_allclose(recs[2].heat["h"], w_b * (n1 - n2), rtol=1e-9)

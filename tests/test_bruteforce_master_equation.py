@@ -1,7 +1,7 @@
 """thermocycles against a brute-force time integration of the Pauli master equation.
 
 The reference is ``tests/oracle_master_equation.py`` (see its docstring). It shares no code with
-thermocycles: it builds the rate matrices itself from physics.md section 2, integrates the
+thermocycles: it builds the rate matrices itself from docs/explanation/physics.md, section 2, integrates the
 populations together with the heat (``int w dn`` on the isochores, booked per reservoir) and the
 work (``int n dw`` along a smooth cosine ramp of ``w`` on the adiabats, populations frozen) with
 ``scipy.integrate.solve_ivp`` (DOP853, rtol 1e-12, atol 1e-14), and finds the periodic steady state

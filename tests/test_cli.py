@@ -28,7 +28,7 @@ def run_json(capsys, *eps_c):
 
 
 def frequency_part(u, v, theta):
-    """chi's dependence on u = beta_c w_a, v = beta_h w_b at fixed T_c/T_h (physics.md 5)."""
+    """chi's dependence on u = beta_c w_a, v = beta_h w_b at fixed T_c/T_h (docs/explanation/physics.md, section 5)."""
     with np.errstate(all="ignore"):
         return np.where(v > theta * u,
                         u ** 2 * (np.tanh(v / 2) - np.tanh(u / 2)) / (v - theta * u), np.nan)
@@ -75,8 +75,8 @@ def test_json_values(capsys):
     np.testing.assert_allclose(d["eps_star"], theta * u / (v - theta * u), rtol=1e-13)
     # the reference bounds at simple points: eps_CA(3) = 1, eps_plus(2) = 1
     assert d["eps_plus"][2] == pytest.approx(1.0, rel=1e-15)
-    # eps* lies between eps_CA and eps_plus here (physics.md 5: the COP at maximum chi is close
-    # to, not equal to, the Curzon-Ahlborn COP)
+    # eps* lies between eps_CA and eps_plus here (docs/explanation/physics.md, section 5: the COP at maximum
+    # chi is close to, not equal to, the Curzon-Ahlborn COP)
     assert np.all(d["eps_ca"] < d["eps_star"]) and np.all(d["eps_star"] < d["eps_plus"])
     # (u, v) is the maximum of chi's frequency part: an independent brute-force search
     for k in range(3):

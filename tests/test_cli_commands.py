@@ -1,5 +1,5 @@
 """The ``thermocycles`` commands evaluate, optimize, sweep and onsager: their tables and JSON equal
-direct Python calls, their exit codes mean what docs/cli.md says, and a user's mistake ends in one
+direct Python calls, their exit codes mean what docs/how_to/cli.md says, and a user's mistake ends in one
 line on standard error, never a traceback."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The cases are generated: each command declares which kinds of argument it takes 
 output path, ``--set`` values, ``--grid`` axes, ``--vary`` bounds, ``--eps-c`` values) and each kind
 has a list of user mistakes (missing, a directory, binary, hostile strings such as '9**9**9' or a
 million characters, values out of range, ...), so a command or a mistake added later is covered by
-adding one line. Exit codes are those of ``thermocycles --help`` (docs/cli.md): 2 for a bad command
+adding one line. Exit codes are those of ``thermocycles --help`` (docs/how_to/cli.md): 2 for a bad command
 line or value, 3 for a file that cannot be read or written, 1 for a computation that failed.
 argparse's own errors (a value its ``type=`` refuses) print the usage line(s) first, then the one
 error line; everything else prints only the error line.

@@ -7,7 +7,7 @@ regimes, on both evaluation paths, for scalars and for one vectorised call.
 
 Every number is compared with an exact reference computed in ``decimal`` arithmetic (80
 significant digits, unbounded exponent range; ``numerics.reference``) directly from the master
-equation (physics.md sections 2-3), and, where the brief asks for it, with the asymptotic forms.
+equation (docs/explanation/physics.md, sections 2-3), and, where the brief asks for it, with the asymptotic forms.
 
 Inputs are chosen so that the library receives u = beta_c w_a and v = beta_h w_b exactly
 (T_c = 1, T_h = 2, w_b = 2 v; gamma = 1/2, so x = 2 gamma tau = tau exactly): the figures are

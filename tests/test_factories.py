@@ -54,7 +54,7 @@ def check_first_and_second_law(perf: tc.Performance) -> None:
 # -- brute force: the two-level substance (levels w, 2 w), tanh law, through many cycles ---------
 
 def rates(w: float, T: float, gamma: float) -> tuple[float, float]:
-    """k_up, k_down of physics.md section 2."""
+    """k_up, k_down of docs/explanation/physics.md, section 2."""
     sigma = math.tanh(w / (2 * T))
     return gamma * (1 - sigma), gamma * (1 + sigma)
 

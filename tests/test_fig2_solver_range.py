@@ -4,10 +4,11 @@ Issue 11: it did not converge at eps_C = 1e9, 1e11, 1e12 (v - theta u and tanh(v
 cancel as eps_C grows) and accepted 2e12, returning eps* below eps_CA. Checked here on a dense
 grid, at the end points and one ulp inside, against
 
-* the paper's stationarity conditions, eqs. (21)-(22) as corrected in physics.md, evaluated without
-  cancellation (a different formulation from the solver's gradient);
+* the paper's stationarity conditions, eqs. (21)-(22) as corrected in
+  docs/explanation/physics.md, section 7, evaluated without cancellation (a different formulation from the
+  solver's gradient);
 * the bounds eps_CA < eps* < eps_plus < eps_C;
-* the asymptotic forms, derived from physics.md section 5: eps_C -> 0 gives eps*/eps_C -> u0/v0, the
+* the asymptotic forms, derived from docs/explanation/physics.md, section 5: eps_C -> 0 gives eps*/eps_C -> u0/v0, the
   maximum of u^2 [tanh(v/2) - tanh(u/2)]/v (theta = 0); eps_C -> inf gives v - u -> 0 with
   u -> u_inf, the root of u tanh(u/2) = 2 (maximum of u^2 sech^2(u/2)), (v - u)/sqrt(1 - theta) -> u_inf
   and eps* - sqrt(1 + eps_C) -> a constant;
@@ -310,7 +311,9 @@ def test_optimal_time_allocation_over_extreme_scales_answers_everywhere():
 
 @pytest.mark.parametrize("g, tau_adi", [(1.0, 0.2), (1e-3, 7.0), (1e3, 1e-2), (1e100, 1e-99), (1e-200, 1e203)])
 def test_optimal_time_allocation_equal_couplings_closed_relation(g, tau_adi):
-    """gamma_c = gamma_h = g: tau_c = tau_h with sinh(2 g tau) - 2 g tau = g tau_adi (physics.md 5)."""
+    """gamma_c = gamma_h = g: tau_c = tau_h with sinh(2 g tau) - 2 g tau = g tau_adi.
+
+    docs/explanation/physics.md, section 5."""
     r = optimal_time_allocation(g, g, tau_adi)
     z = 2 * g * r.tau_c
     assert r.tau_c == pytest.approx(r.tau_h, rel=1e-12)

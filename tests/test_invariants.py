@@ -74,7 +74,7 @@ SETTINGS = settings(max_examples=80, deadline=None, report_multiple_bugs=False,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 FEW = settings(SETTINGS, max_examples=30)
 
-LEVELS_2 = np.array([1.0, 2.0])  # physics.md 1: eps_g = w, eps_e = 2 w
+LEVELS_2 = np.array([1.0, 2.0])  # docs/explanation/physics.md, section 1: eps_g = w, eps_e = 2 w
 
 
 # -- strategies -------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def evaluate(params: Mapping[str, Any], method: str) -> tc.Performance:
     return perf
 
 
-# -- independent reference (physics.md sections 2-3, exact decimal arithmetic) --------------
+# -- independent reference (docs/explanation/physics.md, sections 2-3, exact decimal arithmetic) --------------
 
 def reference_otto(params: Mapping[str, Any], prec: int = 60) -> dict[str, float]:
     """Periodic state of the two-level Otto cycle in high-precision decimal arithmetic.
@@ -221,7 +221,7 @@ def test_first_law(params, method):
         else:
             assert s.heat == {}
 
-    # each stroke: heat + work = change of the energy E = sum_i eps_i p_i (physics.md 3)
+    # each stroke: heat + work = change of the energy E = sum_i eps_i p_i (docs/explanation/physics.md, section 3)
     for s in perf.strokes:
         e_start = float(s.control_start * LEVELS_2 @ s.populations_start)
         e_end = float(s.control_end * LEVELS_2 @ s.populations_end)
@@ -392,10 +392,10 @@ def test_corner_populations_chain_and_relax(params, method):
         np.testing.assert_allclose(s.populations_end, nxt.populations_start, rtol=0, atol=POP_ATOL)
         assert s.control_end == nxt.control_start
     assert (strokes[0].control_start, strokes[1].control_end) == (params["w_a"], params["w_b"])
-    # adiabats freeze the populations (physics.md 1: no quantum friction)
+    # adiabats freeze the populations (docs/explanation/physics.md, section 1: no quantum friction)
     for s in (strokes[1], strokes[3]):
         np.testing.assert_array_equal(s.populations_end, s.populations_start)
-    # isochores: p_e relaxes to 1 / (1 + e^(beta w)) at the rate 2 gamma (physics.md 2)
+    # isochores: p_e relaxes to 1 / (1 + e^(beta w)) at the rate 2 gamma (docs/explanation/physics.md, section 2)
     for s, T, gamma, tau in ((strokes[0], params["T_c"], params["gamma_c"], params["tau_c"]),
                              (strokes[2], params["T_h"], params["gamma_h"], params["tau_h"])):
         z = s.control_start / T  # <= 1e4 here; 1 / (1 + e^z) without overflow
@@ -634,7 +634,7 @@ def three_level_cycle(p: Mapping[str, Any]) -> tc.Cycle:
 
 def reference_three_level(p: Mapping[str, Any]) -> dict[str, Any]:
     """Independent float64 reference: rate matrices k_{i->j} = gamma (1 + tanh(beta (eps_i -
-    eps_j) / 2)) (physics.md 2), isochore maps from scipy's expm, periodic state from the null
+    eps_j) / 2)) (docs/explanation/physics.md, section 2), isochore maps from scipy's expm, periodic state from the null
     vector of M - I. Only for moderate parameters (no care for extreme ranges)."""
     import scipy.linalg
 
@@ -832,7 +832,7 @@ def _one_minus_exp_neg(x: Decimal) -> Decimal:
 def boundary_reference(params: Mapping[str, Any]) -> dict[str, Any]:
     """Exact heats of the two-level Otto cycle (decimal, 100 digits) for any couplings.
 
-    As ``reference_otto`` (master equation, physics.md 2-3) but in the cancellation-free form
+    As ``reference_otto`` (master equation, docs/explanation/physics.md, sections 2-3) but in the cancellation-free form
     n2 - n1 = Delta_n_eq f with f = A B / (A + B - A B), A = 1 - e^-x, B = 1 - e^-y, x = 2 gamma_c
     tau_c, y = 2 gamma_h tau_h (1 - ab = A + B - AB), so that couplings of 1e-300 (where e^-x
     rounds to 1 at any practical precision) are exact too. Returns floats, and ``dn_D`` (Decimal).

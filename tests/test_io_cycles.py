@@ -653,8 +653,8 @@ def test_the_annotated_example_of_the_docs_is_the_readme_fridge():
     import pathlib
     import re
 
-    page = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "files.md").read_text()
+    page = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "how_to" / "files.md").read_text()
     annotated = re.findall(r"```toml\n(.*?)```", page, flags=re.S)[0]
     fridge = tc.quantum_otto_refrigerator(**README_SI)
-    assert loads(annotated, source="docs/files.md") == fridge
+    assert loads(annotated, source="docs/how_to/files.md") == fridge
     assert tomllib.loads(annotated) == dict(cycle_to_dict(fridge), written_by=tomllib.loads(annotated)["written_by"])

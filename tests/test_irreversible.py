@@ -1,4 +1,4 @@
-"""The IrreversibleAnalysis plugin (thermocycles/irreversible.py; physics.md section 6).
+"""The IrreversibleAnalysis plugin (thermocycles/irreversible.py; docs/explanation/physics.md, section 6).
 
 Forces X1 = beta_c Dw, X2 = beta_h - beta_c; fluxes J1 = W/(t_cyc Dw), J2 = Qdot_h; L_ij = dJ_i/dX_j
 at the reference equilibrium (both reservoirs at T_c, every control value at w_a).
@@ -64,7 +64,7 @@ def params_of(cycle: tc.Cycle) -> dict[str, float]:
 
 
 def exact_L(p: dict[str, float]) -> np.ndarray:
-    """The closed form of physics.md 6 / otto_two_level.onsager_matrix for flagship parameters p."""
+    """The closed form (docs/explanation/physics.md, section 6; otto_two_level.onsager_matrix) at parameters p."""
     t = p["tau_c"] + p["tau_h"] + p["tau_ch"] + p["tau_hc"]
     return onsager_matrix(p["T_c"], p["w_a"], p["gamma_c"], p["gamma_h"], p["tau_c"], p["tau_h"], t)
 
@@ -264,9 +264,9 @@ def test_onsager_matrix_depends_only_on_the_reference():
 
 
 def test_onsager_matrix_does_not_depend_on_where_the_stroke_list_starts():
-    """physics.md 6: the protocol shape g is 0 on the cold stroke and 1 on the hot stroke. Listing the
-    same physical cycle from another stroke (a cyclic rotation of the stroke list) must not change L:
-    the periodic state, heats and work are the same, and so is the physics of the linear response.
+    """docs/explanation/physics.md, section 6: the protocol shape g is 0 on the cold stroke and 1 on the hot
+    stroke. Listing the same physical cycle from another stroke (a cyclic rotation of the stroke list) must not change
+    L: the periodic state, heats and work are the same, and so is the physics of the linear response.
 
     (The module docstring instead takes the reference control value from the cycle's first stroke:
     listed from the hot isochore, the reference becomes w_b = 3 and the shape 1 on the cold stroke,
@@ -297,8 +297,8 @@ def test_onsager_matrix_does_not_depend_on_where_the_stroke_list_starts():
 def fitted_onsager(cycle: tc.Cycle, amplitude: float = 0.01) -> np.ndarray:
     """L_ij = dJ_i/dX_j from a cubic least-squares fit of J1, J2 over a 5x5 grid of small forces.
 
-    The driven cycles are built by hand (physics.md 6): with the shape g = (w - w_a)/(w_b - w_a) of
-    every control parameter other than w_a (w_b, and w_m where present), the protocol is
+    The driven cycles are built by hand (docs/explanation/physics.md, section 6): with the shape
+    g = (w - w_a)/(w_b - w_a) of every control parameter other than w_a (w_b, and w_m where present), the protocol is
     w = w_a + Dw g with Dw = T_c X1, and T_h = 1/(beta_c + X2); all else as in ``cycle`` (which must
     have parameters T_c, T_h, w_a, w_b and a hot reservoir "h"). J1 = W/(t Dw) (points with X1 = 0
     left out, where it is 0/0) and J2 = q_h / t come from ``performance()``. The grid steps are
@@ -394,8 +394,8 @@ def test_entropy_production_is_J1_X1_plus_J2_X2(cycle):
     T_c, T_h, dw = p["T_c"], p["T_h"], p["w_b"] - p["w_a"]
     t = float(perf.cycle_time)
     note(f"mode {perf.mode}, at_cycle {a}")
-    # at_cycle are the forces and fluxes of physics.md 6 at the given cycle (computed here from
-    # performance(), not from the plugin)
+    # at_cycle are the forces and fluxes of docs/explanation/physics.md, section 6, at the given cycle
+    # (computed here from performance(), not from the plugin)
     assert a["X1"] == pytest.approx(dw / T_c, rel=1e-14, abs=0)
     assert a["X2"] == pytest.approx(1 / T_h - 1 / T_c, rel=1e-14, abs=0)
     assert a["J1"] == pytest.approx(float(perf.work) / (t * dw), rel=1e-13, abs=0)

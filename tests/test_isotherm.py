@@ -2,7 +2,7 @@
 
 The oracles here integrate the master equations with scipy's solve_ivp, with the heat and the work
 as extra components of the ODE (heat rate sum_i E_i dp_i/dt from the dissipator, work rate
-sum_i p_i dE_i/dt), written from physics.md section 8 and sharing no code with the package.
+sum_i p_i dE_i/dt), written from docs/explanation/physics.md, section 8 and sharing no code with the package.
 """
 
 import numpy as np

@@ -11,7 +11,7 @@ The model: a two-level Carnot cycle (hot isotherm w_1 -> w_2, ideal adiabat to w
 isotherm, ideal adiabat back), tanh law, optimised over the two isotherm durations by the Optimizer.
 These claims are the leading order of an expansion in the dissipated fraction at the optimum: it is
 O(eta_C) for the engine and O(eps_C^(-1/2)) for the refrigerator, and in this model the next order
-is large. The tests assert what holds, with the measured deviations (docs/low_dissipation.md has
+is large. The tests assert what holds, with the measured deviations (docs/explanation/low_dissipation.md has
 the table); numbers in comments were measured with these settings.
 """
 

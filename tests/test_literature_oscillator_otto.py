@@ -8,7 +8,7 @@
    COP at maximum chi = COP x cooling rate of the oscillator Otto refrigerator tends, in the
    high-temperature (classical) limit, to eps_CA = sqrt(1 + eps_C) - 1.
 
-The model (physics.md section 8): untruncated oscillator, bosonic reservoirs, cold isochore at
+The model (docs/explanation/physics.md, section 8): untruncated oscillator, bosonic reservoirs, cold isochore at
 w_a = w_c (T_c, gamma_c, tau_c), hot isochore at w_b = w_h (T_h, gamma_h, tau_h), ideal adiabats.
 With nbar(x) = 1/(e^x - 1), a = exp(-gamma_c tau_c), b = exp(-gamma_h tau_h), F = (1-a)(1-b)/(1-ab):
 

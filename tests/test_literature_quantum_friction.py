@@ -17,7 +17,7 @@
    ``H(t) = -(h nu(t)/2) [cos(pi t / 2 tau) sx + sin(pi t / 2 tau) sy]``, ``nu(t) = nu_1 (1 - t/tau) +
    nu_2 t/tau`` (a radio-frequency field whose direction turns by pi/2 while its amplitude changes
    linearly); compression: the time reverse. Model and numbers are in :class:`RotatingFieldSpin` and
-   in the tests' docstrings; measured values are listed in docs/literature.md.
+   in the tests' docstrings; measured values are listed in docs/reference/literature.md.
 """
 
 from __future__ import annotations
@@ -167,7 +167,7 @@ Q_ = tc.Q_
 NU_1, NU_2 = 3.6, 2.0  # kHz
 #: spin temperatures k_B T of the hot and cold heat strokes, peV: recalled from the paper, NOT verified
 #: (the search tool reached only its abstract); the Otto limit does not depend on them, the friction
-#: lag does (see docs/literature.md)
+#: lag does (see docs/reference/literature.md)
 KT_HOT, KT_COLD = 21.5, 4.5
 OTTO = 1 - NU_2 / NU_1  # 0.4444
 

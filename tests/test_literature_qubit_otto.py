@@ -11,7 +11,7 @@
        Q_h = w_h (p_h - p_c) (1 - x)(1 - y) / (1 - x y),  Q_c = -w_c (p_h - p_c) (1 - x)(1 - y) / (1 - x y),
    x = exp(-Gamma_c tau_c), y = exp(-Gamma_h tau_h), p = 1/(1 + exp(w/T)) the Gibbs excited
    populations: the efficiency 1 - w_c/w_h does not depend on the contact times. With the
-   library's default tanh law, Gamma = 2 gamma (k_up + k_down = 2 gamma; physics.md section 8).
+   library's default tanh law, Gamma = 2 gamma (k_up + k_down = 2 gamma; docs/explanation/physics.md, section 8).
 
 Every expected number below is written here from these formulas (exact rationals, 50-digit decimals
 or numpy), independently of the package; the FK formula is itself checked against solve_ivp through

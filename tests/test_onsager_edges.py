@@ -9,7 +9,7 @@ L11 L22 underflowed). Now:
 * beyond, the two-level Otto closed form gives L scaled, ``L = exp(log_scale) L_scaled``;
 * a cycle without that closed form gets a pointed AnalysisError.
 
-The oracle: the Onsager matrix as central differences of the exact fluxes of physics.md 4,
+The oracle: the Onsager matrix as central differences of the exact fluxes of docs/explanation/physics.md, section 4,
 J1 = (n2 - n1)/t_cyc and J2 = w_b (n2 - n1)/t_cyc, in 60-digit decimal arithmetic (no underflow,
 no code of the library, not the closed form's derivation).
 """

@@ -2,7 +2,7 @@
 
 Every optimum is checked against an independent brute-force search (:func:`brute_force`, a dense
 grid refined by zooming) over the same variables, evaluated either with the closed form of the
-two-level Otto cycle written out here from physics.md section 4 (:func:`otto`, independent of the
+two-level Otto cycle written out here from docs/explanation/physics.md, section 4 (:func:`otto`, independent of the
 library) or, for a cycle without a closed form, with ``cycle.with_parameters`` on arrays.
 
 Tolerances. The grid is refined until its spacing is ~1e-7 in log(variable), so the grid optimum
@@ -49,7 +49,7 @@ P0 = K_B / T0  # natural power unit, W
 
 
 def otto(T_c, T_h, gamma_c, gamma_h, w_a, w_b, tau_c, tau_h, tau_ch, tau_hc):
-    """Figures of the two-level Otto cycle from physics.md section 4 (natural units, arrays).
+    """Figures of the two-level Otto cycle from docs/explanation/physics.md, section 4 (natural units, arrays).
 
     Returns (figures, refrigerator mask, engine mask).
     """
@@ -175,7 +175,9 @@ def constrained_brute_force(figure, margin, w_bounds, *, base=BASE, sense="max")
 
 
 def equal_gamma_time_optimum(gamma, tau_adi):
-    """tau_c = tau_h = tau with sinh(2 gamma tau) - 2 gamma tau = gamma tau_adi (physics.md 5)."""
+    """tau_c = tau_h = tau with sinh(2 gamma tau) - 2 gamma tau = gamma tau_adi.
+
+    docs/explanation/physics.md, section 5."""
     s = scipy.optimize.brentq(lambda s: np.sinh(s) - s - gamma * tau_adi, 1e-6, 50.0, xtol=1e-15,
                               rtol=4 * np.finfo(float).eps)
     return s / (2 * gamma)
@@ -494,8 +496,9 @@ def test_cooling_rate_optimum_on_a_bound_is_reported(fridge):
 
 
 def test_chi_on_wide_bounds_stays_a_refrigerator(fridge):
-    # chi = COP x cooling rate is positive in the engine regime as well (both factors negative),
-    # and unbounded there as w_b -> w_a from below. The optimiser must stay in its domain.
+    # chi's ratio q_c^2/(W t_cyc) has the sign of the work W: negative for an engine, but positive for
+    # the accelerator at w_b < w_a (work in, heat from hot to cold), and unbounded there as w_b -> w_a
+    # from below. The optimiser must stay in its domain.
     bounds = {"w_a": (0.01, 50.0), "w_b": (0.01, 100.0)}
     raw, _ = brute_force(otto_grid("chi", None), bounds, zooms=0)
     best, point = brute_force(otto_grid("chi", "refrigerator"), bounds)

@@ -8,7 +8,7 @@ disagreement with the library can be attributed, and then the two oracles agains
 
 * helpers: the qubit Hamiltonian ``(w sigma_z + delta sigma_x)/2``, ``h0 + w h1``, the three bath laws
   (values and detailed balance ``k(omega) / k(-omega) = exp(beta omega)``);
-* Delta = 0 qubit Otto cycle (unitary ramps or ideal adiabats) against the closed form of physics.md
+* Delta = 0 qubit Otto cycle (unitary ramps or ideal adiabats) against the closed form of docs/explanation/physics.md
   section 4 (``n2 - n1 = Delta_n_eq f(x, y)``, ``Q_c = w_a (n2 - n1)``, ``Q_h = w_b (n2 - n1)``), 1e-9
   relative;
 * the Davies isochore keeps the Gibbs state of ``H(w)`` fixed and relaxes an arbitrary state to it;
@@ -211,7 +211,7 @@ def test_bath_laws(which, law):
 
 
 # --------------------------------------------------------------------------------------------
-# Delta = 0 qubit: the two-level closed form of physics.md section 4
+# Delta = 0 qubit: the two-level closed form of docs/explanation/physics.md, section 4
 # --------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("which", ORACLES)
 @pytest.mark.parametrize("ramp", ["Unitary", "Adiabat"])

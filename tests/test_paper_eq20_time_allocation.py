@@ -1,7 +1,7 @@
 """Paper, section III, eq. (20): optimal time allocation on the isochores.
 
 At fixed adiabat time, chi depends on the contact times only through F = f(x, y)/t_cyc
-(x = 2 gamma_c tau_c, y = 2 gamma_h tau_h). At its maximum (physics.md section 5, in physical time)
+(x = 2 gamma_c tau_c, y = 2 gamma_h tau_h). At its maximum (docs/explanation/physics.md, section 5, in physical time)
     gamma_c [cosh(2 gamma_h tau_h) - 1] = gamma_h [cosh(2 gamma_c tau_c) - 1],
 and for gamma_c = gamma_h = gamma: tau_c = tau_h = tau with sinh(2 gamma tau) - 2 gamma tau = gamma tau_adi.
 

@@ -1,8 +1,8 @@
 """Paper, section III and Fig. 2: the COP at maximum chi, eps*, against the Carnot COP.
 
 Checks that eps* (i) satisfies the stationarity conditions, eqs. (21)-(22) as corrected in
-physics.md, (ii) agrees with the generic Optimizer maximising chi of the full cycle over (w_a, w_b),
-(iii) does not depend on gamma, the durations or the absolute temperature, (iv) stays below eps_plus,
+docs/explanation/physics.md, section 7, (ii) agrees with the generic Optimizer maximising chi of the full cycle over
+(w_a, w_b), (iii) does not depend on gamma, the durations or the absolute temperature, (iv) stays below eps_plus,
 and (v) how far it is from the Curzon-Ahlborn COP (the paper calls the agreement "nice"; the numbers
 are 3 to 6.5 percent above eps_CA on 0 < eps_C <= 10, decreasing with eps_C).
 """

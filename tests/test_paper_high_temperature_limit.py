@@ -1,6 +1,6 @@
 """Paper, section III, eq. (23): the high-temperature limit gives eps_plus.
 
-With tanh z ~ z, Delta_n_eq ~ (beta_h w_b - beta_c w_a)/4 (physics.md section 5; the paper's
+With tanh z ~ z, Delta_n_eq ~ (beta_h w_b - beta_c w_a)/4 (docs/explanation/physics.md, section 5; the paper's
 printed heat law is erratum 7). At fixed w_b, maximising the linearised chi over w_a gives
 eps^2 + 3 eps - 2 eps_C = 0, i.e. eps_plus; the joint optimum over (w_a, w_b) does not exist.
 """

@@ -2,7 +2,7 @@
 refrigerator under tight coupling, against the full model.
 
 What the paper claims: with J2 = lambda J1 (tight coupling) and lambda fixed, maximising chi of the
-linear model gives eps_plus. What the numbers show (docs/irreversible.md):
+linear model gives eps_plus. What the numbers show (docs/explanation/irreversible.md):
 
 * the Onsager matrix of the two-level Otto cycle is tightly coupled (q = 1), and the linear model
   J = L X does give eps_plus exactly, whatever L;

@@ -37,7 +37,7 @@ def test_optimal_ramp_durations_balance_friction_and_time():
     # a dense grid of the same cycle (one vectorised evaluation) never beats the optimum
     grid = np.geomspace(*bounds, 60)
     perf = cycle.model.evaluate(cycle.model.values({"tau_ch": grid[:, None], "tau_hc": grid[None, :]}))
-    cools = (perf.q_c > 0) & (perf.work > 0)  # chi = COP x cooling rate is positive for an engine too
+    cools = (perf.q_c > 0) & (perf.work > 0)  # perf.chi is NaN where it does not
     assert cools.any() and res.fun >= perf.chi[cools].max() * (1 - 1e-9)
     # fast ramps cost friction: near the sudden limit the work done on the qubit ends as heat in
     # both reservoirs (a heater, not a refrigerator), and more coherence is left to dissipate

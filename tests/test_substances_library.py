@@ -1,6 +1,6 @@
 """The substance library: HarmonicOscillator (untruncated and truncated), Spin(j), NLevel.
 
-Oracles written here from physics.md (sections 2, 3 and 8), sharing no code with the package:
+Oracles written here from docs/explanation/physics.md (sections 2, 3 and 8), sharing no code with the package:
 
 * level energies and coupling matrices from QuTiP (``destroy``, ``num``, ``jmat``);
 * the Pauli master equation of a substance whose levels are ``c_i w``, with the rate of the jump
@@ -9,7 +9,7 @@ Oracles written here from physics.md (sections 2, 3 and 8), sharing no code with
 * the mean-occupation equation ``dn/dt = -gamma (n - nbar)`` integrated with ``solve_ivp`` through
   many cycles, heat as the integral of ``w dn``, work as the integral of ``(n + 1/2) dw`` along a
   smooth ramp;
-* the Otto closed form of physics.md section 8 in 60-digit decimal arithmetic;
+* the Otto closed form of docs/explanation/physics.md, section 8 in 60-digit decimal arithmetic;
 * ``scipy.linalg.expm`` of hand-built rate matrices and a null-space solve for the periodic state.
 
 QuTiP is imported inside the tests that use it: the worker of the spawned-process test imports this
@@ -55,7 +55,7 @@ needs_energies = pytest.mark.skipif(
 
 
 def otto(substance: Any, law: Any = "bosonic", **changes: Any) -> tc.Cycle:
-    """The four-stroke Otto cycle (physics.md section 3) around any substance and bath law."""
+    """The four-stroke Otto cycle (docs/explanation/physics.md, section 3) around any substance and bath law."""
     p = dict(OTTO, **changes)
     cold = tc.Reservoir(name="c", temperature=p["T_c"], coupling=p["gamma_c"], law=law)
     hot = tc.Reservoir(name="h", temperature=p["T_h"], coupling=p["gamma_h"], law=law)
@@ -80,10 +80,10 @@ def relative(a: Any, b: Any) -> float:
 
 
 # ------------------------------------------------------------------------------------------------
-# oracles (physics.md; no thermocycles code)
+# oracles (docs/explanation/physics.md; no thermocycles code)
 # ------------------------------------------------------------------------------------------------
 def law_rates(law: str, omega: float, temperature: float, gamma: float) -> tuple[float, float]:
-    """(k_down, k_up) for a jump of energy omega >= 0 (physics.md section 8)."""
+    """(k_down, k_up) for a jump of energy omega >= 0 (docs/explanation/physics.md, section 8)."""
     z = omega / temperature
     if law == "tanh":
         s = math.tanh(z / 2)
@@ -249,7 +249,7 @@ def test_spin_levels_and_coupling_match_qutip_jmat(j):
     np.testing.assert_allclose(spin.energies(w, {}), w[..., None] * np.diag(sz).real[order], atol=1e-15)
     np.testing.assert_allclose(spin.coupling_in_eigenbasis(w, {}), sx[np.ix_(order, order)].real, atol=1e-15)
     m = np.arange(n) - float(j)
-    expected = (float(j) * (float(j) + 1) - m[:-1] * (m[:-1] + 1)) / 4  # |<m+1|S_x|m>|^2, physics.md 8
+    expected = (float(j) * (float(j) + 1) - m[:-1] * (m[:-1] + 1)) / 4  # |<m+1|S_x|m>|^2, physics page sec. 8
     np.testing.assert_allclose(np.diag(spin.coupling_in_eigenbasis(w, {}), -1) ** 2, expected, rtol=1e-14)
     assert spin.n_levels == n and list(spin.m) == list(m)
 
@@ -468,7 +468,7 @@ def test_untruncated_otto_against_the_mean_occupation_equation(regime):
     check_against(perf, ref, 1e-8)
     exact = oscillator_otto(**dict(OTTO, **changes))
     assert relative(ref["corners"], [exact.n1, exact.n2, exact.n2, exact.n1]) < 1e-9
-    # physics.md section 8, in its own words
+    # docs/explanation/physics.md, section 8, in its own words
     p = dict(OTTO, **changes)
     nb_c, nb_h = 1 / math.expm1(p["w_a"] / p["T_c"]), 1 / math.expm1(p["w_b"] / p["T_h"])
     a, b = math.exp(-p["gamma_c"] * p["tau_c"]), math.exp(-p["gamma_h"] * p["tau_h"])
@@ -532,7 +532,7 @@ def test_first_law_per_stroke_with_the_ledgers_mean_energies():
 
 
 def decimal_otto(p: dict[str, float]) -> dict[str, Decimal]:
-    """physics.md section 8 in 60-digit arithmetic from the exact binary inputs."""
+    """docs/explanation/physics.md, section 8 in 60-digit arithmetic from the exact binary inputs."""
     with localcontext() as ctx:
         ctx.prec = 60
         d = {k: Decimal(v) for k, v in p.items()}
@@ -796,7 +796,7 @@ def test_evaluation_in_another_process():
 
 
 def test_optimizer_on_the_untruncated_oscillator():
-    """Time allocation of the oscillator's Otto refrigerator, against scipy on physics.md's formula:
+    """Time allocation of the oscillator's Otto refrigerator, against scipy on docs/explanation/physics.md's formula:
     with equal rates the optimum is symmetric, tau_c = tau_h."""
     cycle = otto(HarmonicOscillator())
     res = Optimizer(objective="chi", variables={"tau_c": (0.01, 10.0), "tau_h": (0.01, 10.0)}).run(cycle)

@@ -1,7 +1,7 @@
 """optimal_time_allocation against an independent decimal maximisation of F, fast contacts included.
 
 F = f(x, y)/(tau_c + tau_h + tau_adi), x = 2 gamma_c tau_c, y = 2 gamma_h tau_h (paper eq. 20,
-physics.md 5). The solver uses the condition with its leading terms cancelled by hand,
+docs/explanation/physics.md, section 5). The solver uses the condition with its leading terms cancelled by hand,
 (sinh x - x)/(2 gamma_c) + (sinh y - y)/(2 gamma_h) = tau_adi, on mantissa-exponent pairs. The
 reference here shares none of that: it solves the raw stationarity conditions dF/dtau_c =
 dF/dtau_h = 0 in `decimal` with enough digits for their O(x^2) cancellation (60 + 4 x the decimal

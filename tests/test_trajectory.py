@@ -1,6 +1,7 @@
 """States inside strokes (thermocycles.core.trajectory): the path ends at the ledger's corner, agrees
-with independent integrations of the master equation (scipy's solve_ivp, written from physics.md) and of
-the von Neumann equation (QuTiP's mesolve), and obeys the first law along the way."""
+with independent integrations of the master equation (scipy's solve_ivp, written from
+docs/explanation/physics.md) and of the von Neumann equation (QuTiP's mesolve), and obeys the first law along the
+way."""
 
 from __future__ import annotations
 
@@ -95,7 +96,9 @@ def test_untruncated_oscillator_path_ends_at_its_closed_form_ledger_and_matches_
 
 
 def tanh_rates(energies: np.ndarray, T: float, gamma: float) -> np.ndarray:
-    """Rate matrix R[j, i] of jumps i -> j, k = gamma (1 + tanh((E_i - E_j)/(2T))), all pairs (physics.md 2)."""
+    """Rate matrix R[j, i] of jumps i -> j, k = gamma (1 + tanh((E_i - E_j)/(2T))), all pairs.
+
+    docs/explanation/physics.md, section 2."""
     diff = energies[None, :] - energies[:, None]  # [j, i] = E_i - E_j
     rates = gamma * (1.0 + np.tanh(diff / (2.0 * T)))
     np.fill_diagonal(rates, 0.0)
@@ -124,7 +127,7 @@ def test_isochore_inside_against_solve_ivp(substance, factors):
 @pytest.mark.parametrize("schedule", ["linear", "cosine"])
 def test_isotherm_inside_against_solve_ivp(schedule):
     """Two levels (w, 2w) on the hot isotherm w: 4 -> 2: dp_e/dt from the tanh rates at w(t), heat
-    int w dp_e, work int (1 + p_e) dw (physics.md 8), integrated as extra ODE components."""
+    int w dp_e, work int (1 + p_e) dw (docs/explanation/physics.md, section 8), integrated as extra ODE components."""
     tau, T, gamma, w1, w2 = 4.0, 2.0, 0.7, 4.0, 2.0
     cycle = carnot_cycle(**BATHS, w_1=w1, w_2=w2, tau_h=tau, tau_c=3.0, schedule=schedule)
     p = stroke_paths(cycle.model, points=5)[0]

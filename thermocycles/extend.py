@@ -1,4 +1,4 @@
-"""Everything a plugin author needs, in one place (see ``docs/extending.md`` for worked examples).
+"""Everything a plugin author needs, in one place (see ``docs/how_to/extending.md`` for worked examples).
 
 Substances
     Derive from :class:`Substance` and implement ``energies(control, values)`` (a substance

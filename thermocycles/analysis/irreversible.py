@@ -1,6 +1,6 @@
 """IrreversibleAnalysis plugin: Onsager coefficients and coupling strength of any driven cycle.
 
-Construction (physics.md section 6), for a cycle between two reservoirs driven through its
+Construction (docs/explanation/physics.md, section 6), for a cycle between two reservoirs driven through its
 control parameter w:
 
 * reference equilibrium: both reservoirs at the cold temperature T_c of the given cycle, every
@@ -92,7 +92,7 @@ class OnsagerResult:
         truncation left over and the round-off (which grows as the step shrinks on the generic path
         at large beta w), plus the round-off of the stencil values (1e-12 of their size) carried
         through the difference formulas, plus, on the generic path, its evaluation accuracy
-        (1e-8 of L's scale; see docs/irreversible.md).
+        (1e-8 of L's scale; see docs/explanation/irreversible.md).
     coupling : float
         q = L12 / sqrt(L11 L22).
     reciprocity : float

@@ -55,7 +55,7 @@ of the cycle itself over the two isotherm durations. The result says how far the
 each prediction, ``gamma tau`` at the optimum, and how large the terms beyond ``1/tau`` are there
 (``first_order_error``: ``|sigma - A (1/tau)| / |sigma|`` per isotherm): the predictions are the
 leading order of an expansion in the dissipated fraction at the optimum, which is ``O(eta_C)`` for
-the engine and ``O(eps_C^(-1/2))`` for the refrigerator. See ``docs/low_dissipation.md``.
+the engine and ``O(eps_C^(-1/2))`` for the refrigerator. See ``docs/explanation/low_dissipation.md``.
 """
 
 from __future__ import annotations

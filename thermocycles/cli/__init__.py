@@ -9,7 +9,7 @@ Tables are for people; ``--json`` prints one JSON object and nothing else on sta
 Progress bars and errors go to standard error. A user's mistake (a missing or malformed file, bad
 syntax, an unknown parameter, an unwritable output, a missing optional dependency, Ctrl-C) ends
 with one line ``thermocycles <command>: error: ...`` and an exit code of :data:`EXIT_CODES`; a
-genuine bug keeps its traceback. See docs/cli.md.
+genuine bug keeps its traceback. See docs/how_to/cli.md.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 COMMANDS = {"evaluate": evaluate, "optimize": optimize, "sweep": sweep, "onsager": onsager, "fig2": fig2}
 
 _EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4d} {meaning}" for code, meaning in EXIT_CODES) + (
-    "\n\nRun 'thermocycles COMMAND --help' for a command's options; docs/cli.md has example sessions.")
+    "\n\nRun 'thermocycles COMMAND --help' for a command's options; docs/how_to/cli.md has example sessions.")
 
 
 class _Version(argparse.Action):

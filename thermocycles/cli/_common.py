@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-#: Exit codes (documented in ``thermocycles --help`` and docs/cli.md).
+#: Exit codes (documented in ``thermocycles --help`` and docs/how_to/cli.md).
 OK = 0
 #: the computation failed: an optimiser did not succeed, Fig. 2 did not converge, an evaluation or
 #: analysis raised an error on valid input

@@ -1,4 +1,6 @@
-"""Exact closed form of the untruncated harmonic oscillator with bosonic reservoirs (physics.md 8).
+"""Exact closed form of the untruncated harmonic oscillator with bosonic reservoirs.
+
+The model: docs/explanation/physics.md, section 8.
 
 With the bosonic law and the coupling ``a + a^dag``, the mean occupation ``n = <a^dag a>`` obeys
 exactly ``dn/dt = -gamma (n - nbar)``, ``nbar = 1/(exp(w/T) - 1)``, whatever the populations are. A

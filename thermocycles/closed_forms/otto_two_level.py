@@ -1,4 +1,6 @@
-"""Closed forms of the finite-time Otto cycle with a two-level working substance (physics.md 4).
+"""Closed forms of the finite-time Otto cycle with a two-level working substance.
+
+The model: docs/explanation/physics.md, section 4.
 
 Notation of the paper: the first isochore (stroke 1 -> 2) is at frequency ``w_a`` in contact with
 reservoir "c" (``T_c``, ``gamma_c``) for ``tau_c``; the second (3 -> 4) at ``w_b`` with reservoir
@@ -252,7 +254,7 @@ def match_two_level_otto(model: Any) -> Any:
     return evaluate
 
 
-# -- optimisation (physics.md section 5) -------------------------------------------------------
+# -- optimisation (docs/explanation/physics.md, section 5) -------------------------------------------------------
 
 
 def chi_time_part(gamma_c: Any, gamma_h: Any, tau_c: Any, tau_h: Any, tau_adi: Any) -> Any:
@@ -336,8 +338,8 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
     Newton's method on the gradient of the log (analytic gradient without cancellation, Hessian from
     central differences of it) with a line search, until the step is below ``rtol`` (relative)
     everywhere. The stationarity conditions are the paper's eqs. (21)-(22) as corrected in
-    physics.md. Asymptotically eps* -> 0.5329 eps_C (eps_C -> 0) and eps* ~ sqrt(eps_C) - 0.88
-    (eps_C -> inf), where u tends to the root of ``u tanh(u/2) = 2``.
+    docs/explanation/physics.md, section 7. Asymptotically eps* -> 0.5329 eps_C (eps_C -> 0) and
+    eps* ~ sqrt(eps_C) - 0.88 (eps_C -> inf), where u tends to the root of ``u tanh(u/2) = 2``.
 
     Parameters
     ----------
@@ -419,7 +421,7 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
 
 def stationarity_residuals(u: Any, v: Any, theta: Any, *, v_minus_u: Any = None,
                            one_minus_theta: Any = None) -> tuple[Any, Any]:
-    """Residuals of the paper's eqs. (21) and (22) as corrected in physics.md, in u, v, theta.
+    """Residuals of the paper's eqs. (21) and (22), corrected (docs/explanation/physics.md, section 7), in u, v, theta.
 
     With ``x_c = e^-u``, ``x_h = e^-v`` and ``beta_c (w_b - w_a) = (v - theta u)/theta``,
     ``beta_h (w_b - w_a) = v - theta u``, ``(2 w_b - w_a)/w_a = 2 v/(theta u) - 1``; each residual is
@@ -659,14 +661,14 @@ def optimal_time_allocation(gamma_c: float, gamma_h: float, tau_adi: float) -> T
     return TimeAllocation(tau_c, tau_h, True)
 
 
-# -- linear irreversible thermodynamics (physics.md section 6) ----------------------------------
+# -- linear irreversible thermodynamics (docs/explanation/physics.md, section 6) ----------------------------------
 
 
 def onsager_matrix(T_c: float, w_a: float, gamma_c: float, gamma_h: float, tau_c: float,
                    tau_h: float, cycle_time: float) -> np.ndarray:
     """Onsager matrix of the two-level Otto cycle (forces X1 = beta_c Dw, X2 = beta_h - beta_c).
 
-    Derivation (docs/irreversible.md): at the reference equilibrium (both reservoirs at T_c, both
+    Derivation (docs/explanation/irreversible.md): at the reference equilibrium (both reservoirs at T_c, both
     frequencies w_a) with w_b = w_a + Dw and beta_h = beta_c + X2, the time factor f does not change
     (the relaxation rate 2 gamma is independent of T and w) and
     ``beta_h w_b = beta_c w_a + X1 + w_a X2 + O(X^2)``, so

@@ -1,4 +1,4 @@
-"""Carnot-type cycles: hot isotherm, adiabat, cold isotherm, adiabat (physics.md section 8).
+"""Carnot-type cycles: hot isotherm, adiabat, cold isotherm, adiabat (docs/explanation/physics.md, section 8).
 
 Strokes, in order, and the parameters they name:
 

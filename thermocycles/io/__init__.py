@@ -3,7 +3,7 @@
 * :func:`save`, :func:`load`, :func:`dumps`, :func:`loads` -- a cycle as a human-readable,
   hand-editable file (TOML by default, or JSON) with a schema version, the components by type,
   shared parameters by name and quantities as value and unit. Loading rebuilds an identical cycle
-  and never imports or evaluates code named in the file (``docs/files.md``).
+  and never imports or evaluates code named in the file (``docs/how_to/files.md``).
 * :func:`register_type`, :func:`register_function` -- user components and functions (bath laws,
   schedules, level functions) get a name files can use; installed packages may register through the
   entry-point group ``thermocycles.types``.

@@ -1,6 +1,6 @@
 """Save and load cycles as TOML or JSON text: :func:`save`, :func:`load`, :func:`dumps`, :func:`loads`.
 
-The layout is described in ``docs/files.md`` and built by :mod:`thermocycles.io.encode` (writing)
+The layout is described in ``docs/how_to/files.md`` and built by :mod:`thermocycles.io.encode` (writing)
 and :mod:`thermocycles.io.decode` (reading). TOML is read with the standard library's
 :mod:`tomllib` (``tomli`` on Python 3.10) and written by :mod:`thermocycles.io.toml_writer`.
 """
@@ -27,7 +27,7 @@ else:  # pragma: no cover - Python 3.10
 FORMATS = ("toml", "json")
 _EXTENSIONS = {".toml": "toml", ".json": "json"}
 
-_HEADER = ("# A thermocycles cycle (docs/files.md). Plain numbers are in natural units (hbar = k_B = 1);\n"
+_HEADER = ("# A thermocycles cycle (docs/how_to/files.md). Plain numbers are in natural units (hbar = k_B = 1);\n"
            "# quantities are {value = ..., unit = \"...\"}; {parameter = \"name\"} names a shared parameter.\n")
 
 

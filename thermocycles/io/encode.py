@@ -1,6 +1,6 @@
 """A cycle as the plain dict a cycle file holds (the inverse of :mod:`thermocycles.io.decode`).
 
-The dict has the file's layout (see ``docs/files.md``): ``format``, ``schema_version``,
+The dict has the file's layout (see ``docs/how_to/files.md``): ``format``, ``schema_version``,
 ``written_by``, the ``substance`` table, the shared ``parameters`` by name, the ``reservoirs`` (each
 once, by name) and the ``strokes``. Every component is a table with its ``type`` (a registered name)
 and its init fields by their attrs init names; ``init=False`` fields are never written. Values:

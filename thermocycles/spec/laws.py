@@ -1,4 +1,4 @@
-"""Bath laws: how fast a reservoir takes or gives a quantum of energy (physics.md section 8).
+"""Bath laws: how fast a reservoir takes or gives a quantum of energy (docs/explanation/physics.md, section 8).
 
 A law is a function ``k(omega, beta, gamma)``: the rate of a jump of the working substance that gives
 the energy ``omega`` to the bath (``omega > 0``: a jump down; ``omega < 0``: a jump up, the bath

@@ -28,7 +28,7 @@ class Reservoir(Component):
     ``|<j|A|i>|^2 k(E_i - E_j)``, with ``k`` the reservoir's law (:mod:`thermocycles.spec.laws`) and
     ``A`` the substance's coupling operator. With the default ``"tanh"`` law,
     ``k(omega) = gamma (1 + tanh(beta omega / 2))``: a two-level system relaxes at the rate
-    ``2 gamma`` (``1/T1 = 2 gamma``), as in the paper (physics.md sections 2 and 8).
+    ``2 gamma`` (``1/T1 = 2 gamma``), as in the paper (docs/explanation/physics.md, sections 2 and 8).
 
     Parameters
     ----------

@@ -3,7 +3,7 @@
 With eigenstates ``|a>`` (energies ``E_a``) and the coupling operator ``A_ab = <a|A|b>``, the GKSL
 generator has one jump operator per Bohr frequency ``omega``,
 ``A(omega) = sum_{E_j - E_i = omega} A_ij |i><j|`` at the rate ``k(omega)`` of each reservoir's law,
-and no Lamb shift (physics.md section 8). In the eigenbasis:
+and no Lamb shift (docs/explanation/physics.md, section 8). In the eigenbasis:
 
 * populations obey the Pauli master equation with the rates ``|A_ji|^2 k(E_i - E_j)``; with
   non-degenerate levels they do not mix with coherences;

@@ -20,7 +20,7 @@ class Isochore(Stroke):
     On the populations backend the level populations obey the Pauli master equation with the
     reservoir's rates; on the density-matrix backend the state obeys the GKSL equation with the
     Davies dissipator in the eigenbasis of ``H(control)``, which also damps coherences
-    (physics.md section 8).
+    (docs/explanation/physics.md, section 8).
 
     Parameters
     ----------

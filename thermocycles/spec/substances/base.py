@@ -94,7 +94,7 @@ class Substance(Component):
     def coupling_in_eigenbasis(self, control: np.ndarray, values: Mapping[str, Any]) -> np.ndarray | None:
         """The coupling operator ``A`` in the eigenbasis of :meth:`eigensystem` (``A[..., i, j] =
         <i|A|j>``), or None: every pair of levels coupled with ``|A_ij|^2 = 1`` and no diagonal
-        elements (the paper's model and its N-level generalisation, physics.md section 8)."""
+        elements (the paper's model and its N-level generalisation, docs/explanation/physics.md, section 8)."""
         return None
 
     def commutes(self, values: Mapping[str, Any]) -> Any:

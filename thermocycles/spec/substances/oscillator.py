@@ -2,7 +2,7 @@
 
 ``H(w) = w (a^dag a + 1/2)``, levels ``w (m + 1/2)``; the reservoirs couple through ``a + a^dag``,
 so only neighbouring levels ``m <-> m - 1`` are connected, with ``|<m-1|a + a^dag|m>|^2 = m``
-(physics.md section 8). With the bosonic law the mean occupation obeys exactly
+(docs/explanation/physics.md, section 8). With the bosonic law the mean occupation obeys exactly
 ``d<n>/dt = -gamma (<n> - nbar(beta w))``: the untruncated oscillator is evaluated by that
 equation (:mod:`thermocycles.closed_forms.otto_oscillator`), a truncated one like any N-level
 substance, and the second converges to the first as N grows.

@@ -23,7 +23,7 @@ class Qubit(HamiltonianSubstance):
     the gap is ``E = sqrt(w^2 + Delta^2)``. Changing ``w`` in finite time then excites transitions
     between the instantaneous eigenstates (quantum friction). The reservoirs couple the two
     eigenstates of ``H(w)`` (jump operators ``|g><e|`` and ``|e><g|`` with the law's rates at the
-    gap, physics.md section 8). With ``transverse = 0`` the qubit is the paper's two-level system up
+    gap, docs/explanation/physics.md, section 8). With ``transverse = 0`` the qubit is the paper's two-level system up
     to an energy offset (the same gap ``w``, heats and work).
 
     Parameters

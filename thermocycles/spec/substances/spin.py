@@ -32,7 +32,7 @@ class Spin(Substance):
     The ``2 j + 1`` levels are in ascending ``m`` (a fixed basis, so a level keeps its index whatever
     ``w`` is; with ``w > 0`` that is ascending energy). The reservoirs couple through ``S_x``, so
     only ``m <-> m + 1`` jumps happen, with ``|<m+1|S_x|m>|^2 = (j(j+1) - m(m+1)) / 4``
-    (physics.md section 8). Energies can be negative; only the gaps (all ``w``) matter for the
+    (docs/explanation/physics.md, section 8). Energies can be negative; only the gaps (all ``w``) matter for the
     dynamics.
 
     ``Spin(j=1/2)`` couples its two levels with ``|A|^2 = 1/4``: it is the two-level substance
