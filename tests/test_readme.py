@@ -1,5 +1,6 @@
-"""The Python code of the README and of docs/*.md runs, each file in order in one namespace (as a
-reader would paste it), and prints what the document says it prints.
+"""The Python code of the README runs, in order in one namespace (as a reader would paste it), and
+prints what the README says it prints. (The pages of the documentation site, docs/, are notebooks
+whose cells the site's build executes; test_docs_pages.py checks they hold no code that does not run.)
 
 Every ```python block that prints is followed by a ```text block holding its output; the test
 compares the real standard output with it token by token (numbers to a relative 1e-6, or the
@@ -22,7 +23,7 @@ import pytest
 from output_check import assert_output
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [ROOT / "README.md"]
 
 NO_OUTPUT = "<!-- no-output -->"
 _RTOL_MARK = re.compile(r"<!--\s*rtol:\s*(\S+)\s*-->\s*$")
