@@ -77,7 +77,8 @@ html_show_sourcelink = True
 # Users write tc.laws.tanh_law and tc.objectives.Objective: the names live in thermocycles.spec.laws and
 # thermocycles.analysis.objectives, and references to the short names resolve to them.
 _ALIASES = {"thermocycles.laws.": "thermocycles.spec.laws.",
-            "thermocycles.objectives.": "thermocycles.analysis.objectives."}
+            "thermocycles.objectives.": "thermocycles.analysis.objectives.",
+            "thermocycles.sweeps.sweep.": "thermocycles.sweep."}
 
 
 def _resolve_alias(app, env, node, contnode):

@@ -77,7 +77,7 @@ def fig2_data(eps_c: Any = None, progress: bool | None = None) -> Fig2Data:
     [1e-12, 1e12] (:data:`thermocycles.closed_forms.otto_two_level.EPS_C_RANGE`; ParameterError
     otherwise), and a point where the solver did not converge raises CycleError. They are solved
     vectorised in chunks of :data:`CHUNK`, with a progress bar for long grids (see
-    :mod:`thermocycles.progress`; ``progress=False`` silences it).
+    ``thermocycles.progress``; ``progress=False`` silences it).
 
     Examples
     --------

@@ -179,7 +179,7 @@ def cycle_diagram(source: Any, y: str = "energy", *, ax: Any = None, annotate: b
     """The cycle diagram (the paper's Fig. 1): the control against the mean energy or occupation.
 
     Each stroke is drawn along its real path (the periodic state inside the stroke, from
-    :func:`thermocycles.core.trajectory.stroke_paths`) and labelled with its name and kind; the
+    ``thermocycles.core.trajectory.stroke_paths``) and labelled with its name and kind; the
     corners are marked, arrows show the direction of travel, and the heat absorbed by the
     substance (``Q``) and the work done on it (``W``) on each stroke are written next to it (the
     package's signs). An array-valued cycle draws a family of loops, one per element, coloured by the
@@ -370,7 +370,7 @@ _SWEEP_KINDS = ("auto", "line", "lines", "map")
 
 def plot_sweep(ds: Any, variable: str, ax: Any = None, *, kind: str = "auto", x: str | None = None,
                log: bool | None = None, cmap: str = "viridis") -> Any:
-    """A data variable of a sweep (:func:`thermocycles.sweeps.sweep`'s ``xarray.Dataset``) against its
+    """A data variable of a sweep (:func:`thermocycles.sweep`'s ``xarray.Dataset``) against its
     swept parameters.
 
     One dimension: a line. Two: a map (``pcolormesh`` with a labelled colour bar), or with

@@ -192,27 +192,32 @@ def _dimensionless(q):
     return None
 
 
+#: A temperature: kelvin, or an energy k_B T, or a number in natural units.
 TEMPERATURE = Kind(
     "temperature",
     "a temperature (e.g. Q_(50, 'mK')) or an energy k_B*T, or a plain number in natural units",
     "K", 1.0, _temperature, "Q_(50, 'mK')",
 )
+#: A level energy: joule, an angular frequency (energy hbar w), an ordinary frequency (energy h nu).
 ENERGY = Kind(
     "energy",
     "an energy (e.g. Q_(20, 'ueV')), an angular frequency (Q_(w, 'rad/s')), an ordinary "
     "frequency (Q_(nu, 'GHz'), energy h*nu), or a plain number in natural units",
     "J", ENERGY_UNIT_J, _level_energy, "Q_(20, 'ueV') or Q_(5, 'GHz')",
 )
+#: A coupling rate: 1/s or Hz (a rate, never multiplied by 2 pi), or an energy hbar gamma.
 RATE = Kind(
     "rate",
     "a rate (e.g. Q_(1e6, '1/s') or Q_(1, 'MHz')) or an energy hbar*gamma, "
     "or a plain number in natural units",
     "1/s", 1.0 / TIME_UNIT_S, _rate, "Q_(1, 'MHz')",
 )
+#: A duration: seconds, or a number in natural units (the unit of time is hbar / (k_B x 1 K)).
 TIME = Kind(
     "time", "a duration (e.g. Q_(1, 'us')) or a plain number in natural units",
     "s", TIME_UNIT_S, _time, "Q_(1, 'us')",
 )
+#: A plain number.
 DIMENSIONLESS = Kind("dimensionless", "a plain number", "", 1.0, _dimensionless)
 POWER = Kind("power", "a power", "W", ENERGY_UNIT_J / TIME_UNIT_S, None, "Q_(1, 'aW')")
 ENTROPY = Kind("entropy", "an entropy", "J/K", ENTROPY_UNIT_J_PER_K)

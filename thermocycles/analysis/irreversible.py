@@ -98,9 +98,9 @@ class OnsagerResult:
     reciprocity : float
         (L12 - L21) / L12 (meaningless when L12 itself is within its error of 0; see ``reciprocal``).
     reciprocal : bool
-        |L12 - L21| <= tolerance sqrt(L11 L22) + the errors of L12 and L21.
+        ``|L12 - L21| <= tolerance sqrt(L11 L22)`` + the errors of L12 and L21.
     tight_coupling : bool
-        ||q| - 1| <= tolerance + the error of q propagated from ``error_estimate``.
+        ``||q| - 1| <= tolerance`` + the error of q propagated from ``error_estimate``.
     second_law : bool
         L11 > 0, L22 > 0 and 4 L11 L22 >= (L12 + L21)^2 (the symmetric part of L is positive
         semidefinite), within ``tolerance`` and the errors.
@@ -194,7 +194,7 @@ class IrreversibleAnalysis:
     richardson : bool
         Extrapolate over ``step`` and ``step/2`` (error O(step^4) instead of O(step^2)).
     tolerance : float
-        Relative tolerance for tight coupling (|q| = 1) and the second-law checks.
+        Relative tolerance for tight coupling (``|q| = 1``) and the second-law checks.
     method : {"auto", "closed_form", "linear_algebra"}
         Evaluation path of the cycle (see :meth:`thermocycles.Cycle.performance`).
     backend : {"auto", "populations", "density_matrix"}

@@ -294,7 +294,7 @@ def as_constraint(spec: Any) -> Constraint:
     A string is ``"cools"``, ``"engine"`` or ``figure op number [unit]``: a registered objective's
     name, ``>=`` or ``<=`` (strict ``>``/``<`` and ``==`` are refused: the optimiser works on closed
     sets, and an equality is two inequalities), and a finite number with an optional unit read by
-    the strict grammar of :mod:`thermocycles.quantity_text` (no arithmetic; at most
+    the strict grammar of ``thermocycles.quantity_text`` (no arithmetic; at most
     :data:`MAX_CONSTRAINT_LENGTH` characters, so any text is refused or read at once).
 
     Examples

@@ -307,7 +307,7 @@ class Optimizer:
         no argument.
     progress : bool or None
         A progress bar over the multistart method's local runs (None: in a terminal, after half a
-        second; False: never; see :mod:`thermocycles.progress`). It does not change the result.
+        second; False: never; see ``thermocycles.progress``). It does not change the result.
 
     Raises
     ------

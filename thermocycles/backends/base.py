@@ -6,7 +6,7 @@ A backend
 * says whether it can evaluate a compiled cycle (:meth:`Backend.refusal`: a reason, or None);
 * builds one :class:`~thermocycles.core.linear_map.LinearMap` per stroke (:meth:`Backend.maps`),
   by giving each stroke a context in which ``relax``, ``follow`` and ``drive`` are implemented;
-* supports the periodic solve (:class:`~thermocycles.core.periodic.SolveSupport`): differences of
+* supports the periodic solve (``thermocycles.core.periodic.SolveSupport``): differences of
   reference states, the linear solve, a starting reference;
 * reads the corners of the periodic state for the ledger (:meth:`Backend.corner`).
 
@@ -183,7 +183,7 @@ class Backend(abc.ABC):
     def stable_gap(self, a: Reference, b: Reference) -> bool:
         """Whether :meth:`gap` keeps relative precision for these references everywhere (False:
         a plain subtraction somewhere, and the periodic solve gives the net flows a round-off
-        floor, see :mod:`thermocycles.core.periodic`)."""
+        floor, see ``thermocycles.core.periodic``)."""
         return False
 
     @abc.abstractmethod

@@ -192,7 +192,7 @@ def parse_value(cycle: Any, name: str, text: str, option: str) -> Any:
 
     A plain number for a cycle in natural units. For a cycle with units, a quantity (``50 mK``,
     ``0.5us``, ``3 GHz``) or a plain number, read in the unit the cycle gives that parameter. Both
-    are read by the strict grammar of :mod:`thermocycles.quantity_text` (finite numbers, no
+    are read by the strict grammar of ``thermocycles.quantity_text`` (finite numbers, no
     arithmetic: pint's own expression parser evaluates it and can hang on text such as "9**9**9").
     """
     from ..errors import ThermocyclesError  # noqa: PLC0415

@@ -126,7 +126,7 @@ def force(w_a: Any, T_c: Any, w_b: Any, T_h: Any) -> tuple[Any, Any, Any]:
     Near reversibility (``u ~ v``) the rounded quotients share most of their digits and their
     difference would keep only ``eps u / |v - u|`` relative precision; there it is computed as
     ``(w_b T_c - w_a T_h) / (T_c T_h)`` with error-free products
-    (:func:`thermocycles.core.stable.ratio_difference`). Elsewhere the plain difference is as good.
+    (``thermocycles.core.stable.ratio_difference``). Elsewhere the plain difference is as good.
     """
     u, v = w_a / T_c, w_b / T_h
     d = v - u

@@ -90,7 +90,7 @@ class StrokeContext(abc.ABC):
         reservoirs : sequence
             As for :meth:`relax`.
         schedule : str or callable
-            ``s(t / duration)``, see :mod:`thermocycles.spec.strokes.schedules`.
+            ``s(t / duration)``, see ``thermocycles.spec.strokes.schedules``.
         """
         raise NotImplementedError(f"the {self.backend} backend does not implement ramp (a contact while "
                                   f"the control changes)")

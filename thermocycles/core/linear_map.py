@@ -11,7 +11,7 @@ loses no digits on short strokes, and composition keeps that form:
 A map may also say how it acts on a *reference* state (:class:`Reference`): a state it leaves
 unchanged (a contact's stationary state, ``fixed``), or how it carries a reference exactly
 (``transport``). The periodic-state solver then works with deviations from references, which keeps
-the heats' relative precision near reversibility (see :mod:`thermocycles.core.periodic`).
+the heats' relative precision near reversibility (see ``thermocycles.core.periodic``).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class ThermalLabel:
     ``E`` in the eigenbasis ``basis`` (columns in the natural basis; None: the natural basis).
 
     Two labelled references in the same basis differ by
-    :func:`thermocycles.core.stable.gibbs_difference`, which keeps relative precision however close
+    ``thermocycles.core.stable.gibbs_difference``, which keeps relative precision however close
     they are. ``valid`` (bool array over the batch, or None for everywhere) says where the label
     describes the state.
     """

@@ -12,7 +12,7 @@ Evaluation paths:
   structure, used for speed where it applies;
 * the generic path: a backend (:mod:`thermocycles.backends`) turns every stroke into a
   :class:`~thermocycles.core.linear_map.LinearMap` on its state vector (populations or density
-  matrix), and :func:`~thermocycles.core.periodic.solve_periodic` finds the periodic state with one
+  matrix), and ``thermocycles.core.periodic.solve_periodic`` finds the periodic state with one
   direct solve.
 """
 

@@ -194,8 +194,8 @@ class Performance:
         underflow (the closed forms; the periodic solve where every reference state is a Gibbs state
         known in closed form): their signs are then exact. Elsewhere (e.g. the density-matrix
         backend with a basis that turns from stroke to stroke, isotherms) the net flows are sums of
-        larger per-stroke flows, and this is :data:`~thermocycles.core.modes.GROSS_TOLERANCE` times
-        the gross turnover (the sum of every stroke's |heat| and |work|). :attr:`mode` (and so
+        larger per-stroke flows, and this is ``thermocycles.core.modes.GROSS_TOLERANCE`` times
+        the gross turnover (the sum of every stroke's ``|heat|`` and ``|work|``). :attr:`mode` (and so
         ``cop``, ``chi``, ``efficiency``) treats flows at or below it as zero: a cycle whose net
         flows are all round-off is idle.
 

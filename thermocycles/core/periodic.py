@@ -18,7 +18,7 @@ assembled as ``sum_k (P_k - I) g_k + sum_transports (T r - r)``, ``P_k`` the map
 the end: no two nearly equal vectors are subtracted. ``(I - M) d_0 = b`` with ``trace d_0 = 0`` is one
 linear solve (the backend's: subtraction-free elimination on populations).
 Near reversibility every ``g_k`` is a difference of nearly equal Gibbs states, computed with relative
-precision (:func:`thermocycles.core.stable.gibbs_difference`), and so are ``d`` and the heats
+precision (``thermocycles.core.stable.gibbs_difference``), and so are ``d`` and the heats
 ``Q = h_k . (x_k - pi_k)``: nothing small is ever obtained by subtracting large numbers.
 
 Works are taken as ``w_k . x_first + w_k . (changes of state since the first corner)``: over a cycle
@@ -30,7 +30,7 @@ Where some step forms a state difference by plain subtraction (a reference witho
 label, labels in different eigenbases, a reference moved by a rotation of the density matrix, work
 rows that do not cancel exactly, heat read from a stroke without a stationary state), the net flows
 are sums of larger per-stroke flows and keep only an absolute precision: the solution's
-``resolution`` is then :data:`~thermocycles.core.modes.GROSS_TOLERANCE` times the gross turnover
+``resolution`` is then ``thermocycles.core.modes.GROSS_TOLERANCE`` times the gross turnover
 (every stroke's |heat| and |work| added up), the size below which a net flow is round-off.
 """
 

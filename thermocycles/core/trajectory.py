@@ -47,7 +47,7 @@ DEFAULT_POINTS = 41
 
 def _named_schedule(schedule: Schedule) -> Callable[[np.ndarray], np.ndarray]:
     """The function of a schedule (the named ones are ``"linear"`` and ``"cosine"``, see
-    :mod:`thermocycles.spec.strokes.schedules`; they are validated when a stroke is built)."""
+    ``thermocycles.spec.strokes.schedules``; they are validated when a stroke is built)."""
     if callable(schedule):
         return schedule
     if schedule == "linear":

@@ -1,6 +1,6 @@
 """Save and load cycles as TOML or JSON text: :func:`save`, :func:`load`, :func:`dumps`, :func:`loads`.
 
-The layout is described in ``docs/how_to/files.md`` and built by :mod:`thermocycles.io.encode` (writing)
+The layout is described in ``docs/how_to/files.md`` and built by ``thermocycles.io.encode`` (writing)
 and :mod:`thermocycles.io.decode` (reading). TOML is read with the standard library's
 :mod:`tomllib` (``tomli`` on Python 3.10) and written by :mod:`thermocycles.io.toml_writer`.
 """

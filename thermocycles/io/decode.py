@@ -1,4 +1,4 @@
-"""A cycle from the plain dict of a cycle file (the inverse of :mod:`thermocycles.io.encode`).
+"""A cycle from the plain dict of a cycle file (the inverse of ``thermocycles.io.encode``).
 
 Every error names the place in the file (``fridge.toml: strokes[1].duration: ...``). Types and
 functions are looked up in :mod:`thermocycles.io.registry` only: nothing named in a file is imported
@@ -335,7 +335,7 @@ class Decoder:
 
 
 def cycle_from_dict(data: Any, source: str = "<dict>") -> Cycle:
-    """The cycle a file dict describes (see :func:`thermocycles.io.encode.cycle_to_dict`).
+    """The cycle a file dict describes (see ``thermocycles.io.encode.cycle_to_dict``).
 
     Examples
     --------

@@ -107,7 +107,7 @@ def to_dict(obj: Any) -> dict[str, Any]:
     Parameters
     ----------
     obj : Performance, StrokeRecord, OptimizationResult, OnsagerResult, LowDissipationResult or Cycle
-        A cycle gives the dict of its file (:func:`thermocycles.io.encode.cycle_to_dict`).
+        A cycle gives the dict of its file (``thermocycles.io.encode.cycle_to_dict``).
 
     Returns
     -------

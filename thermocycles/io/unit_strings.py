@@ -1,7 +1,7 @@
 """Unit strings in files: the package's strict unit grammar, checked before pint sees them.
 
 pint's own parser evaluates arithmetic, and inputs such as ``9**9**9`` make it compute for ever. A
-unit in a file is therefore first checked against the grammar of :mod:`thermocycles.quantity_text`
+unit in a file is therefore first checked against the grammar of ``thermocycles.quantity_text``
 (which also reads numbers with units, e.g. constraint thresholds), and only then handed to the
 package's one unit registry (:data:`thermocycles.units.ureg`)::
 

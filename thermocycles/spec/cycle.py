@@ -72,7 +72,7 @@ class Cycle:
     The cycle checks itself when built: strokes join up (each starts at the control value where the
     previous one ended, and the last ends where the first starts), values have the right kinds and
     signs, reservoirs with one name are one reservoir, and units are used throughout or not at all.
-    Every numeric value becomes a named parameter (see :mod:`thermocycles.parameters`), which
+    Every numeric value becomes a named parameter (see :class:`~thermocycles.Parameter`), which
     plugins address by name.
 
     Parameters

@@ -38,25 +38,25 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
         Parameter names and values: the outer product, one dimension per array, in the order
         given; a scalar sets a parameter without adding a dimension. Plain numbers for a cycle in
         natural units; quantities, or plain numbers read in the unit the cycle holds the parameter
-        in, for a cycle with units (see :mod:`thermocycles.sweeps.grid`).
+        in, for a cycle with units (see ``thermocycles.sweeps.grid``).
     outputs : sequence of str, optional
         Figures of the performance record: ``chi``, ``cop``, ``cooling_rate``, ``efficiency``,
         ``power``, ``q_c``, ``q_h``, ``work``, ``cycle_time``, ``entropy_production``,
         ``entropy_production_rate``, ``mode``, ``heat_<reservoir>``. By default a set for the
-        cycle's kind (:func:`~thermocycles.sweeps.outputs.default_outputs`). Not with ``analysis``.
+        cycle's kind (``thermocycles.sweeps.outputs.default_outputs``). Not with ``analysis``.
         A point where the evaluation raises a ThermocyclesError (e.g. no periodic steady state)
         gets NaN (``mode`` "") and its reason in an ``error`` variable, present only if some point
         failed; the attribute ``n_failed`` counts them.
     analysis : Optimizer, IrreversibleAnalysis, LowDissipationAnalysis or callable, optional
         Run at every point instead of evaluating figures: ``analysis.run(point_cycle)`` or
         ``analysis(point_cycle)`` (a callable returns a mapping of scalars, or one scalar stored as
-        ``value``). Its result's fields become variables (see :mod:`thermocycles.sweeps.analyses`).
+        ``value``). Its result's fields become variables (see ``thermocycles.sweeps.analyses``).
         A point where it raises a ThermocyclesError gets NaN (integers -1, booleans False, strings
         "") and the message in the ``error`` variable; the attribute ``n_failed`` counts them. A
         field named like a coordinate (``T_h`` of a LowDissipationResult swept over ``T_h``) is
         stored as ``result_<name>``.
     executor : None, "processes", int, concurrent.futures.Executor or dask.distributed.Client
-        Where tasks run (see :class:`~thermocycles.sweeps.executors.Runner`). Results are identical
+        Where tasks run (see ``thermocycles.sweeps.executors.Runner``). Results are identical
         on every executor.
     progress : bool or None
         A progress bar over points (None: in a terminal, after half a second; False: never).
@@ -73,7 +73,7 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
     Returns
     -------
     xarray.Dataset
-        See :mod:`thermocycles.sweeps.dataset` for its attributes.
+        See ``thermocycles.sweeps.dataset`` for its attributes.
 
     Examples
     --------

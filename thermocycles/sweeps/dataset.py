@@ -1,7 +1,7 @@
 """Building the labelled result of a sweep: an :class:`xarray.Dataset`.
 
 Dimensions are the swept parameters (or ``point``); every coordinate and numeric data variable has
-``units`` and ``long_name`` attributes (see :mod:`thermocycles.sweeps.outputs` for the
+``units`` and ``long_name`` attributes (see ``thermocycles.sweeps.outputs`` for the
 convention). The Dataset's attributes are netCDF-safe (strings and numbers only):
 
 * ``cycle``: the cycle as JSON (:func:`thermocycles.io.dumps`), or ``""`` and ``cycle_note``

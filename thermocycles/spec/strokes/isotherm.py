@@ -28,7 +28,7 @@ class Isotherm(Stroke):
 
     The map is the time-ordered exponential of the generator, computed with a sixth-order Magnus
     integrator whose step count is raised until the map's entries and heat rows are accurate to 1e-11
-    (see :mod:`thermocycles.backends.ramp`).
+    (see ``thermocycles.backends.ramp``).
 
     Parameters
     ----------

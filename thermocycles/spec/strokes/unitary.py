@@ -25,7 +25,7 @@ class UnitaryStroke(Stroke):
 
     The propagator is computed with a fourth-order Magnus integrator whose step count is doubled
     until the estimated error of the propagator is below 1e-12 (see
-    :mod:`thermocycles.backends.density_matrix.unitary`).
+    ``thermocycles.backends.density_matrix.unitary``).
 
     Parameters
     ----------
