@@ -1,19 +1,33 @@
-"""High-temperature limit of the Otto refrigerator with a user-defined reservoir.
+r"""
+High-temperature limit with a reservoir of your own
+===================================================
 
-The model: docs/explanation/physics.md, section 5.
+At high temperature, :math:`\tanh(\beta\omega/2) \approx \beta\omega/2` and the heat a two-level
+system exchanges with a bath becomes linear in :math:`\beta\omega` (the "linearised heat law",
+physics.md section 5). Instead of editing the package, this script defines that law as a bath of
+its own: jump rates
 
-In the high-temperature limit tanh(beta w / 2) ~ beta w / 2 and the heat exchanged becomes linear in
-beta w ("linearised heat law"). Instead of editing the package, we define that law as a reservoir of
-our own: jump rates gamma (1 +- beta (eps_i - eps_j) / 2), a BathLaw that says it is not thermal. The
-library's generic path (stroke maps and one linear solve) and the Optimizer then work on it unchanged.
-At fixed w_b, the COP at maximum chi over w_a is eps_plus = (sqrt(9 + 8 eps_C) - 3) / 2: eps^2 + 3 eps - 2 eps_C = 0.
+.. math:: k(\omega) = \gamma\,\left(1 + \frac{\beta\omega}{2}\right),
 
-Run: python examples/high_temperature_limit.py
+wrapped in a :class:`thermocycles.BathLaw` that declares it is not thermal (it breaks detailed
+balance). The library's generic path (stroke maps and one linear solve) and the
+:class:`thermocycles.Optimizer` then work on it unchanged.
+
+At fixed :math:`\omega_b`, the COP at maximum :math:`\chi` (COP times cooling rate) over
+:math:`\omega_a` is the root of :math:`\varepsilon^2 + 3\varepsilon - 2\varepsilon_C = 0`,
+
+.. math:: \varepsilon_+ = \frac{\sqrt{9 + 8\varepsilon_C} - 3}{2},
+
+where :math:`\varepsilon_C = T_c/(T_h - T_c)` is the Carnot COP. The optimizer finds it to
+round-off.
+
+Run: ``python examples/high_temperature_limit.py``
 
 Expected output
 ---------------
-Numbers to a relative 1e-3 (they are printed to 3-6 digits); ``...`` stands for round-off
-(a residual of 1e-13 whose digits are noise). tests/test_examples.py checks this.
+What the script prints. Numbers agree to a relative 1e-3 (they are printed to 3-6 digits);
+``...`` stands for round-off (a residual of 1e-13 whose digits are noise). tests/test_examples.py
+checks this.
 ::
 
     # rtol: 1e-3
@@ -26,9 +40,17 @@ Numbers to a relative 1e-3 (they are printed to 3-6 digits); ``...`` stands for 
 
 from __future__ import annotations
 
+import matplotlib.pyplot as plt
 import numpy as np
 
 import thermocycles as tc
+
+# %%
+# The linearised bath law
+# -----------------------
+# A bath law is a function of the transition frequency :math:`\omega`, the inverse temperature
+# :math:`\beta` and the coupling :math:`\gamma` that returns the jump rate. Wrapped in a
+# :class:`thermocycles.BathLaw`, it can be given to any :class:`thermocycles.Reservoir`.
 
 
 def linearised_law(omega, beta, gamma):
@@ -42,6 +64,12 @@ def linearised_law(omega, beta, gamma):
 
 
 LINEARISED = tc.BathLaw(linearised_law, name="linearised", detailed_balance=False)
+
+# %%
+# The refrigerator and its constrained optimum
+# --------------------------------------------
+# A two-level Otto refrigerator built stroke by stroke, with both reservoirs following the
+# linearised law; then :math:`\chi` is maximised over :math:`\omega_a` at fixed :math:`\omega_b`.
 
 
 def linearised_fridge(T_c: float, T_h: float, w_a: float, w_b: float) -> tc.Cycle:
@@ -63,9 +91,17 @@ def cop_at_max_chi_fixed_w_b(T_c: float, T_h: float, w_b: float) -> tc.Optimizat
     return tc.Optimizer(objective="chi", variables={"w_a": (1e-3 * upper, upper)}).run(fridge)
 
 
+# %%
+# The check against :math:`\varepsilon_+`
+# ---------------------------------------
+# The temperatures are high (:math:`T_c = 100`, :math:`\omega_b = 1`), as the linearised law
+# requires. (The ``__main__`` guard lets the test suite import the functions above without
+# running the study.)
+
 if __name__ == "__main__":
+    eps_cs, cops = [0.5, 1.0, 2.0, 5.0], []
     print(f"{'eps_C':>6} {'COP at max chi':>15} {'eps_plus':>10} {'relative diff':>14}")
-    for eps_c in [0.5, 1.0, 2.0, 5.0]:
+    for eps_c in eps_cs:
         T_c = 100.0
         T_h = T_c * (1 + eps_c) / eps_c
         res = cop_at_max_chi_fixed_w_b(T_c, T_h, w_b=1.0)
@@ -74,3 +110,21 @@ if __name__ == "__main__":
         print(f"{eps_c:6.2f} {cop:15.9f} {target:10.6f} {cop / target - 1:14.1e}")
         assert res.success, res.message
         assert abs(cop / target - 1) < 1e-6
+        cops.append(cop)
+
+# %%
+# The optimizer's results on the closed form, with the Carnot COP (the reversible limit) and the
+# Curzon-Ahlborn COP :math:`\sqrt{1 + \varepsilon_C} - 1` for comparison:
+
+if __name__ == "__main__":
+    grid = np.linspace(0.05, 6.0, 200)
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    ax.plot(grid, grid, "k--", lw=1, label=r"Carnot COP $\varepsilon_C$")
+    ax.plot(grid, tc.bounds.eps_plus(grid), label=r"$\varepsilon_+ = (\sqrt{9 + 8\varepsilon_C} - 3)/2$")
+    ax.plot(grid, tc.bounds.curzon_ahlborn_cop(grid), ":", label=r"Curzon-Ahlborn $\sqrt{1 + \varepsilon_C} - 1$")
+    ax.plot(eps_cs, cops, "o", label="Optimizer, linearised bath law")
+    ax.set_xlabel(r"Carnot COP $\varepsilon_C = T_c/(T_h - T_c)$ (dimensionless)")
+    ax.set_ylabel(r"COP at maximum $\chi$ (dimensionless)")
+    ax.set_title(r"High-temperature limit, $\omega_b$ fixed")
+    ax.legend()
+    plt.show()
