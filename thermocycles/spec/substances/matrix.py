@@ -80,6 +80,9 @@ def _read_matrix(owner: str, field: str, value: Any, *, kind: Any = None) -> np.
 class MatrixSubstance(HamiltonianSubstance):
     """``H(w) = h0 + w h1`` for Hermitian N x N matrices, coupled to reservoirs through ``coupling``.
 
+    QuTiP ``Qobj`` operators are accepted (QuTiP is never required). When ``[h0, h1] = 0`` the
+    substance commutes: its common eigenbasis is fixed and the populations backend is exact.
+
     Parameters
     ----------
     h0 : array_like or Qobj or Quantity
@@ -91,9 +94,6 @@ class MatrixSubstance(HamiltonianSubstance):
         jump ``i -> j`` between eigenstates of ``H(w)`` is ``|<j|A|i>|^2 k(E_i - E_j)``, and
         diagonal elements of ``A`` in the eigenbasis dephase at the rate of the law at zero
         frequency. Default: every pair of eigenstates coupled with ``|A|^2 = 1`` (no dephasing).
-
-    QuTiP ``Qobj`` operators are accepted (QuTiP is never required). When ``[h0, h1] = 0`` the
-    substance commutes: its common eigenbasis is fixed and the populations backend is exact.
 
     Examples
     --------
