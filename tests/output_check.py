@@ -1,6 +1,6 @@
 """Compare a program's printed output with a documented one (not a test module).
 
-Used by test_readme.py (README.md and docs/*.md: a ```python block followed by a ```text block
+Used by test_readme.py (README.md: a ```python block followed by a ```text block
 holding what it prints) and test_examples.py (an ``Expected output`` section in each example's
 docstring).
 
