@@ -14,7 +14,7 @@ the entropy produced is :math:`\Sigma_h/\tau_h + \Sigma_c/\tau_c`, and with
 :math:`\Sigma_h \approx \Sigma_c` the model predicts the Curzon-Ahlborn efficiency
 :math:`1 - \sqrt{T_c/T_h}` at maximum power. This engine's true optimum lies above it, and even
 above the low-dissipation upper bound :math:`\eta_C/(2 - \eta_C)`: at :math:`T_c/T_h = 1/2` the
-optimum is not in the slow-driving regime (docs/low_dissipation.md).
+optimum is not in the slow-driving regime (docs/explanation/low_dissipation.md).
 
 Run: ``python examples/carnot_spin_low_dissipation.py``
 

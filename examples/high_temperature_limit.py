@@ -3,9 +3,9 @@ High-temperature limit with a reservoir of your own
 ===================================================
 
 At high temperature, :math:`\tanh(\beta\omega/2) \approx \beta\omega/2` and the heat a two-level
-system exchanges with a bath becomes linear in :math:`\beta\omega` (the "linearised heat law",
-physics.md section 5). Instead of editing the package, this script defines that law as a bath of
-its own: jump rates
+system exchanges with a bath becomes linear in :math:`\beta\omega` (the "linearised heat law"; the
+model: docs/explanation/physics.md, section 5). Instead of editing the package, this script
+defines that law as a bath of its own: jump rates
 
 .. math:: k(\omega) = \gamma\,\left(1 + \frac{\beta\omega}{2}\right),
 
