@@ -23,8 +23,8 @@ class UnitaryStroke(Stroke):
     eigenstates (quantum friction); as the stroke slows it approaches a
     :class:`~thermocycles.QuantumAdiabat`. On a commuting substance the two are identical.
 
-    The propagator is computed with a fourth-order Magnus integrator whose step count is doubled
-    until the estimated error of the propagator is below 1e-12 (see
+    The propagator is computed with a sixth-order Magnus integrator whose step count is doubled
+    until the estimated error of the propagator's entries is below 1e-13 (see
     ``thermocycles.backends.density_matrix.unitary``).
 
     Parameters
