@@ -256,9 +256,12 @@ def cycle_diagram(source: Any, y: str = "energy", *, ax: Any = None, annotate: b
     x_factor, x_unit = (_display_unit(control_kind, controls, control_example) if has_units else (1.0, ""))
     energies = np.concatenate([np.ravel(p.energy) for p in paths])
     e_factor, e_unit = _display_unit(ENERGY, energies) if has_units else (1.0, "")
+    # without units, energies (and a frequency-like control) are in natural units: the axes say so
+    if not has_units and control_kind is ENERGY:
+        x_unit = "natural units"
     if y == "energy":
         y_of = [p.energy * e_factor for p in paths]
-        y_label = r"mean energy $\mathrm{Tr}(H\rho)$" + (f" [{e_unit}]" if e_unit else "")
+        y_label = r"mean energy $\mathrm{Tr}(H\rho)$" + f" [{e_unit or 'natural units'}]"
     else:
         y_of = [p.occupation for p in paths]
         y_label = _occupation_label(substance, n_levels)
