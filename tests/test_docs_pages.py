@@ -40,3 +40,25 @@ def test_the_checks_can_fail(tmp_path):
     assert CODE_CELL.search("```{code-cell} ipython3\nx = 1\n```\n")
     assert not NOTEBOOK_FRONT_MATTER.match("# title\n```{code-cell} ipython3\n```\n")
     assert NOTEBOOK_FRONT_MATTER.match("---\nfile_format: mystnb\nkernelspec:\n  name: python3\n---\n# t\n")
+
+
+def test_every_public_name_is_in_the_api_reference():
+    """Each top-level name of thermocycles has a place in docs/reference/api: an entry of an
+    autosummary list (which generates its page), a module page, or a described data item."""
+    import importlib
+
+    import thermocycles
+
+    api = "\n".join(p.read_text() for p in (DOCS / "reference" / "api").glob("*.rst"))
+    listed = set(re.findall(r"^   ([A-Za-z_]\w*)$", api, re.M))
+    module_pages = set(re.findall(r"^\.\. automodule:: (\S+)$", api, re.M))
+    data = set(re.findall(r"^\.\. py:data:: thermocycles\.\w+\.(\w+)$", api, re.M))
+    missing = []
+    for name in thermocycles.__all__:
+        target = getattr(thermocycles, name)
+        if isinstance(target, type(importlib)):
+            if target.__name__ not in module_pages:
+                missing.append(f"{name} (module {target.__name__}: no automodule page)")
+        elif name not in listed | data:
+            missing.append(name)
+    assert not missing, f"public names missing from the API reference: {missing}"
