@@ -1,13 +1,17 @@
 """Plots: Fig. 2, the cycle diagram (the paper's Fig. 1) and sweep maps.
 
-All plotting of the package lives here. It uses matplotlib's object-oriented API only (a
-:class:`matplotlib.figure.Figure` is built directly, never through ``pyplot``), imports matplotlib
-inside the functions (an optional dependency: ``pip install "thermocycles[plot]"``) and returns the
-figure or axes it drew on; nothing is shown.
+All plotting of the package lives here. It draws with matplotlib's object-oriented API, imports
+matplotlib inside the functions (an optional dependency: ``pip install "thermocycles[plot]"``) and
+returns the figure or axes it drew on. A new figure is made through ``pyplot`` only where the user
+works with pyplot's figures: in an IPython or Jupyter session, or once the program has imported
+``matplotlib.pyplot`` itself. There it shows like any other figure (inline in a notebook, on
+``plt.show()``, in sphinx-gallery). Elsewhere, in a library, the command line or a sweep worker,
+it is a bare :class:`matplotlib.figure.Figure` that no global state keeps alive, and nothing is shown.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
@@ -31,6 +35,18 @@ def _figure_class() -> Any:
     return Figure
 
 
+def _new_figure(**kwargs: Any) -> Any:
+    """A new figure: pyplot's where the user works with pyplot (see the module's docstring)."""
+    ipython = sys.modules.get("IPython")
+    if "matplotlib.pyplot" in sys.modules or (ipython is not None and ipython.get_ipython() is not None):
+        try:
+            import matplotlib.pyplot as plt  # noqa: PLC0415 (an optional dependency)
+        except ImportError as exc:
+            raise ImportError(_NEED_MPL) from exc
+        return plt.figure(**kwargs)
+    return _figure_class()(**kwargs)
+
+
 def plot_fig2(data: Fig2Data, path: str | Path | None = None) -> Figure:
     """Fig. 2: the COP at maximum chi (chi = COP x cooling rate) against the Carnot COP, with the
     Curzon-Ahlborn COP and eps_plus, and below the deviation eps*/eps_CA - 1 in percent.
@@ -46,8 +62,7 @@ def plot_fig2(data: Fig2Data, path: str | Path | None = None) -> Figure:
     -------
     matplotlib.figure.Figure
     """
-    Figure = _figure_class()
-    fig = Figure(figsize=(6.4, 6.6), layout="constrained")
+    fig = _new_figure(figsize=(6.4, 6.6), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
     top.plot(data.eps_c, data.eps_star, "k-", lw=2,
              label=r"$\varepsilon^*$: COP at maximum $\chi$ (this model)")
@@ -76,8 +91,7 @@ def plot_fig2(data: Fig2Data, path: str | Path | None = None) -> Figure:
 def _new_axes(ax: Any, figsize: tuple[float, float]) -> Any:
     if ax is not None:
         return ax
-    Figure = _figure_class()
-    return Figure(figsize=figsize, layout="constrained").add_subplot()
+    return _new_figure(figsize=figsize, layout="constrained").add_subplot()
 
 
 _PREFIXES = ((1e-9, "n"), (1e-6, "u"), (1e-3, "m"), (1.0, ""), (1e3, "k"), (1e6, "M"), (1e9, "G"))
