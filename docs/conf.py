@@ -75,7 +75,8 @@ html_theme_options = {
     "footer_end": ["sphinx-version", "theme-version"],
     "secondary_sidebar_items": ["page-toc", "sourcelink"],
 }
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["thermocycles.css"]
 html_show_sourcelink = True
 
 # Users write tc.laws.tanh_law and tc.objectives.Objective: the names live in thermocycles.spec.laws and

@@ -195,23 +195,22 @@ def test_mark_optimum_line_of_an_optimizer_sweep():
         mark_optimum(plot_sweep(ds, "chi"), best.rename({"x_tau_c": "x_other"}))
 
 
-def test_figures_go_through_pyplot_only_where_the_user_works_with_pyplot():
-    """With pyplot imported (a script with plt.show(), a notebook, sphinx-gallery) a new figure is
-    one of pyplot's and shows like any other; a program that never imports pyplot (the CLI, a sweep
-    worker) gets a bare Figure and pyplot stays unimported."""
+def test_figures_go_through_pyplot_in_an_ipython_session_only():
+    """In an IPython or Jupyter session a new figure is one of pyplot's, so it shows inline; a script,
+    the CLI or a sweep worker gets a bare Figure that no global state keeps (even with pyplot
+    imported: a loop over cycle_diagram must not pile up pyplot figures)."""
     import subprocess
     import sys
 
-    import matplotlib.pyplot as plt
-
-    fig = cycle_diagram(quantum_otto_refrigerator(**OTTO)).figure
-    try:
-        assert fig.number in plt.get_fignums()
-    finally:
-        plt.close(fig)
-    script = ("import sys, thermocycles as tc\n"
-              "fig = tc.cycle_diagram(tc.quantum_otto_refrigerator(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,"
-              " w_a=1.0, w_b=3.0, tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1)).figure\n"
-              "print(type(fig).__name__, 'matplotlib.pyplot' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["Figure", "False"]
+    pytest.importorskip("IPython")
+    plot = ("import sys, thermocycles as tc\n"
+            "fig = tc.cycle_diagram(tc.quantum_otto_refrigerator(T_c=1.0, T_h=2.0, gamma_c=1.0, gamma_h=1.0,"
+            " w_a=1.0, w_b=3.0, tau_c=0.5, tau_h=0.5, tau_ch=0.1, tau_hc=0.1)).figure\n"
+            "import matplotlib.pyplot as plt\n"
+            "print(type(fig).__name__, fig in map(plt.figure, plt.get_fignums()))\n")
+    session = "from IPython.core.interactiveshell import InteractiveShell\nInteractiveShell.instance()\n"
+    env = {**__import__("os").environ, "MPLBACKEND": "Agg"}
+    runs = {name: subprocess.run([sys.executable, "-c", prefix + plot], capture_output=True, text=True,
+                                 check=True, env=env).stdout.split()
+            for name, prefix in [("script", "import matplotlib.pyplot\n"), ("ipython", session)]}
+    assert runs == {"script": ["Figure", "False"], "ipython": ["Figure", "True"]}

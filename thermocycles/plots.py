@@ -2,11 +2,11 @@
 
 All plotting of the package lives here. It draws with matplotlib's object-oriented API, imports
 matplotlib inside the functions (an optional dependency: ``pip install "thermocycles[plot]"``) and
-returns the figure or axes it drew on. A new figure is made through ``pyplot`` only where the user
-works with pyplot's figures: in an IPython or Jupyter session, or once the program has imported
-``matplotlib.pyplot`` itself. There it shows like any other figure (inline in a notebook, on
-``plt.show()``, in sphinx-gallery). Elsewhere, in a library, the command line or a sweep worker,
-it is a bare :class:`matplotlib.figure.Figure` that no global state keeps alive, and nothing is shown.
+returns the figure or axes it drew on. In an IPython or Jupyter session a new figure is made
+through ``pyplot``, so that it appears inline like any other figure of the session. Elsewhere (a
+script, a library, the command line, a sweep worker) it is a bare
+:class:`matplotlib.figure.Figure` that no global state keeps alive and nothing shows: save it, or
+pass ``ax=`` from ``plt.subplots()`` to draw into a figure of your own.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def _figure_class() -> Any:
 
 
 def _new_figure(**kwargs: Any) -> Any:
-    """A new figure: pyplot's where the user works with pyplot (see the module's docstring)."""
+    """A new figure: pyplot's in an IPython session (where it then shows), else a bare Figure."""
     ipython = sys.modules.get("IPython")
-    if "matplotlib.pyplot" in sys.modules or (ipython is not None and ipython.get_ipython() is not None):
+    if ipython is not None and ipython.get_ipython() is not None:
         try:
             import matplotlib.pyplot as plt  # noqa: PLC0415 (an optional dependency)
         except ImportError as exc:
@@ -213,8 +213,9 @@ def cycle_diagram(source: Any, y: str = "energy", *, ax: Any = None, annotate: b
         Write heat and work per stroke (a single cycle only; a family would be unreadable).
     points_per_stroke : int
         Points along each stroke's path.
-    backend : {"auto", "populations", "density_matrix"}
-        The state space of the paths.
+    backend : str
+        The state space of the paths: "auto" or a name in
+        :data:`thermocycles.extend.BACKEND_OBJECTS` (not used for a performance record).
     cmap : str
         Colour map of a family.
 
@@ -231,12 +232,14 @@ def cycle_diagram(source: Any, y: str = "energy", *, ax: Any = None, annotate: b
     >>> ax.get_ylabel(), len(ax.get_lines())  # four strokes and four corners
     ('excited-state population $p_e$', 8)
     """
+    from .core.model import check_backend  # noqa: PLC0415
     from .core.performance import Performance  # noqa: PLC0415
     from .core.trajectory import stroke_paths  # noqa: PLC0415
     from .units import ENERGY  # noqa: PLC0415
 
     if y not in _Y_CHOICES:
         raise ParameterError(f"cycle_diagram: y must be one of {_Y_CHOICES}; got {y!r}")
+    check_backend(backend, "cycle_diagram backend")
     if isinstance(source, Performance):
         perf = source.natural()
         records = perf.natural_strokes()
