@@ -40,7 +40,7 @@ import numpy as np
 
 from ..closed_forms.otto_two_level import onsager_matrix_scaled, two_level_otto_names
 from ..core.finite_differences import Stencil, richardson
-from ..core.model import BACKENDS, METHODS
+from ..core.model import METHODS, check_backend
 from ..errors import AnalysisError, ParameterError
 from ..spec.cycle import Cycle
 from ..units import ENERGY_POWER, POWER, RATE
@@ -197,8 +197,9 @@ class IrreversibleAnalysis:
         Relative tolerance for tight coupling (``|q| = 1``) and the second-law checks.
     method : {"auto", "closed_form", "linear_algebra"}
         Evaluation path of the cycle (see :meth:`thermocycles.Cycle.performance`).
-    backend : {"auto", "populations", "density_matrix"}
-        State space of the generic path (see :meth:`thermocycles.Cycle.performance`).
+    backend : str
+        State space of the generic path: "auto" or a name in
+        :data:`thermocycles.extend.BACKEND_OBJECTS` (see :meth:`thermocycles.Cycle.performance`).
 
     Examples
     --------
@@ -223,8 +224,7 @@ class IrreversibleAnalysis:
             raise ParameterError(f"IrreversibleAnalysis.tolerance must be in (0, 1); got {self.tolerance!r}")
         if self.method not in METHODS:
             raise ParameterError(f"IrreversibleAnalysis.method must be one of {METHODS}; got {self.method!r}")
-        if self.backend not in BACKENDS:
-            raise ParameterError(f"IrreversibleAnalysis.backend must be one of {BACKENDS}; got {self.backend!r}")
+        check_backend(self.backend, "IrreversibleAnalysis.backend")
 
     def run(self, cycle: Cycle) -> OnsagerResult:
         """Onsager analysis of ``cycle``."""

@@ -68,7 +68,7 @@ import numpy as np
 import scipy.optimize
 from scipy.special import logsumexp
 
-from ..core.model import BACKENDS
+from ..core.model import check_backend
 from ..errors import AnalysisError, ParameterError
 from ..spec.cycle import Cycle
 from ..spec.strokes.isotherm import Isotherm
@@ -503,8 +503,9 @@ class LowDissipationAnalysis:
     tolerance : float
         Allowed relative mismatch of the isotherms' quasi-static entropy changes (the cycle must be
         reversible in the slow limit: the adiabats map Gibbs states onto Gibbs states).
-    backend : {"auto", "populations", "density_matrix"}
-        State space of the evaluations.
+    backend : str
+        State space of the evaluations: "auto" or a name in
+        :data:`thermocycles.extend.BACKEND_OBJECTS`.
 
     Examples
     --------
@@ -560,8 +561,7 @@ class LowDissipationAnalysis:
             raise ParameterError(f"{name}.n_starts must be a positive integer; got {self.n_starts!r}")
         if not (isinstance(self.tolerance, (int, float)) and 0 < self.tolerance < 1):
             raise ParameterError(f"{name}.tolerance must be in (0, 1); got {self.tolerance!r}")
-        if self.backend not in BACKENDS:
-            raise ParameterError(f"{name}.backend must be one of {BACKENDS}; got {self.backend!r}")
+        check_backend(self.backend, f"{name}.backend")
 
     # -- running ------------------------------------------------------------------------------------
     def run(self, cycle: Cycle) -> LowDissipationResult:

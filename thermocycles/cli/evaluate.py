@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ._common import COMPUTATION_FAILED, OK, apply_sets, load_cycle, number, split_quantity, stage, table
+from ._common import COMPUTATION_FAILED, OK, USAGE, apply_sets, load_cycle, number, split_quantity, stage, table
 
 #: the figures of the table, in order (those a cycle does not have, e.g. q_c of a cycle with one
 #: reservoir, are left out)
@@ -34,15 +34,27 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 def add_evaluation_options(p: argparse.ArgumentParser) -> None:
     """``--method`` and ``--backend`` (shared with ``sweep``)."""
-    p.add_argument("--backend", choices=("auto", "populations", "density_matrix"), default="auto",
-                   help="state space of the generic path (default auto)")
+    p.add_argument("--backend", default="auto", metavar="{auto,populations,density_matrix,...}",
+                   help="state space of the generic path (default auto): a built-in backend or one a "
+                        "plugin registered in thermocycles.extend.BACKEND_OBJECTS (checked once the file "
+                        "is loaded)")
     p.add_argument("--method", choices=("auto", "closed_form", "linear_algebra"), default="auto",
                    help="closed form where one applies, or the generic path (default auto)")
+
+
+def check_backend_option(args: argparse.Namespace) -> None:
+    """``--backend``: "auto" or a registered backend's name, checked after the file is loaded (a
+    plugin that the file's types load may register a backend)."""
+    from ..core.model import check_backend  # noqa: PLC0415
+
+    with stage(USAGE):
+        check_backend(args.backend, "--backend")
 
 
 def run(args: argparse.Namespace) -> int:
     """Evaluate the file's cycle; print a table or one JSON object."""
     cycle = apply_sets(load_cycle(args.file), args.set)
+    check_backend_option(args)
     with stage(COMPUTATION_FAILED):
         perf = cycle.performance(method=args.method, backend=args.backend)
         if args.json:

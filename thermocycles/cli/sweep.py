@@ -24,7 +24,7 @@ from ._common import (
     stage,
     table,
 )
-from .evaluate import add_evaluation_options
+from .evaluate import add_evaluation_options, check_backend_option
 from .optimize import add_optimizer_options, build_optimizer
 
 OUT_SUFFIXES = (".nc", ".csv", ".json")
@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if suffix == ".csv" or suffix == ".json":
         require("pandas", f"writing {suffix}")
     cycle = apply_sets(load_cycle(args.file), args.set)
+    check_backend_option(args)
     grid = parse_grid(cycle, args.grid)
     outputs = parse_list(args.outputs)
     analysis = build_optimizer(cycle, args, progress=False) if optimizing else None

@@ -36,7 +36,8 @@ class StrokeContext(abc.ABC):
     Attributes
     ----------
     backend : str
-        ``"populations"`` or ``"density_matrix"``.
+        The name of the backend that built it: ``"populations"``, ``"density_matrix"`` or that of a
+        backend added to :data:`thermocycles.extend.BACKEND_OBJECTS`.
     n_levels : int
         Number of levels N of the substance.
     """

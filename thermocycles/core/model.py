@@ -26,12 +26,50 @@ import numpy as np
 from ..backends import BACKEND_OBJECTS
 from ..backends.base import large_values
 from ..closed_forms import find_closed_form
-from ..errors import CycleError, ParameterError, clip
+from ..errors import CycleError, ParameterError, brief, clip
 from .performance import Performance, StrokeRecord
 from .periodic import solve_periodic
 
 METHODS = ("auto", "closed_form", "linear_algebra")
+#: the built-in backend names and "auto"; ``backend=`` accepts :func:`backend_names`, which also
+#: holds the backends added to :data:`thermocycles.extend.BACKEND_OBJECTS`
 BACKENDS = ("auto", "populations", "density_matrix")
+#: the ``backend=`` values under which a closed form may answer (a closed form is a result on the
+#: level populations; a backend asked for by any other name evaluates the cycle itself)
+CLOSED_FORM_BACKENDS = ("auto", "populations")
+
+
+def backend_names() -> tuple[str, ...]:
+    """The names ``backend=`` accepts now: ``"auto"`` and the keys of
+    :data:`thermocycles.extend.BACKEND_OBJECTS` (read at each call, so a backend registered by the
+    user is accepted by name from then on, in this process).
+
+    Examples
+    --------
+    >>> backend_names()
+    ('auto', 'populations', 'density_matrix')
+    """
+    return ("auto", *BACKEND_OBJECTS)
+
+
+def check_backend(backend: Any, where: str = "backend") -> str:
+    """``backend`` if it is ``"auto"`` or a name registered in
+    :data:`thermocycles.extend.BACKEND_OBJECTS`, else a ParameterError naming ``where`` (e.g.
+    ``"IrreversibleAnalysis.backend"``), the registered names and the value given.
+
+    Examples
+    --------
+    >>> check_backend("density_matrix")
+    'density_matrix'
+    >>> check_backend("gpu", "Cycle.performance backend")
+    Traceback (most recent call last):
+    ...
+    thermocycles.errors.ParameterError: Cycle.performance backend must be one of 'auto', ...; got 'gpu'
+    """
+    if isinstance(backend, str) and (backend == "auto" or backend in BACKEND_OBJECTS):
+        return backend
+    raise ParameterError(f"{where} must be one of {', '.join(map(repr, backend_names()))} (\"auto\" or a name in "
+                         f"thermocycles.extend.BACKEND_OBJECTS); got {brief(backend)}")
 
 
 class CycleModel:
@@ -134,24 +172,27 @@ class CycleModel:
             Values of all parameters (e.g. ``model.values({"tau_c": 2.0})``); the defaults if None.
         method : {"auto", "closed_form", "linear_algebra"}
             Evaluation path; "auto" takes the closed form when one applies.
-        backend : {"auto", "populations", "density_matrix"}
-            State space of the generic path (see :meth:`thermocycles.Cycle.performance`).
+        backend : str
+            State space of the generic path: "auto" or a name in
+            :data:`thermocycles.extend.BACKEND_OBJECTS` (see :meth:`thermocycles.Cycle.performance`).
         units : bool
             Wrap results in units (only meaningful for a cycle built with units).
         """
         values = self.defaults if values is None else values
         if method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}; got {method!r}")
-        if backend not in BACKENDS:
-            raise ParameterError(f"backend must be one of {BACKENDS}; got {backend!r}")
-        closed = self.closed_form if method != "linear_algebra" and backend != "density_matrix" else None
+        check_backend(backend)
+        closed = self.closed_form if method != "linear_algebra" and backend in CLOSED_FORM_BACKENDS else None
         if method == "closed_form" and closed is None:
             if self.substance.n_levels is None:
                 self.choose_backend(values, backend)  # raises: says why (an untruncated substance)
+            if backend not in CLOSED_FORM_BACKENDS:
+                raise ParameterError(
+                    f"method='closed_form' with backend={backend!r}: a closed form answers only for backend='auto' "
+                    f"or 'populations'; use method='linear_algebra' (or 'auto') to evaluate on {backend!r}")
             raise ParameterError(
                 "method='closed_form': no closed form is registered for this cycle's structure"
-                + (" on the density-matrix backend" if backend == "density_matrix" else "")
-                + "; use method='linear_algebra' (or 'auto')")
+                "; use method='linear_algebra' (or 'auto')")
         if closed is not None:
             perf = closed(values)
         else:
@@ -161,7 +202,12 @@ class CycleModel:
         return perf
 
     def choose_backend(self, values: Mapping[str, Any], requested: str = "auto") -> Any:
-        """The backend object that evaluates these values (raises with the reason if none can)."""
+        """The backend object that evaluates these values (raises with the reason if none can).
+
+        ``requested``: "auto" (the first backend of :data:`thermocycles.extend.BACKEND_OBJECTS`
+        that accepts the cycle) or a name in it, looked up now.
+        """
+        check_backend(requested)
         if self.substance.n_levels is None:  # infinitely many levels (untruncated): closed forms only
             refusal = getattr(self.substance, "untruncated_refusal", None)
             reason = (refusal(self.strokes) if callable(refusal) else
@@ -170,6 +216,11 @@ class CycleModel:
                              f"backend={requested!r} cannot evaluate this cycle: {reason}")
         if requested != "auto":
             chosen = BACKEND_OBJECTS[requested]
+            if getattr(chosen, "name", None) != requested:
+                raise ParameterError(
+                    f"thermocycles.extend.BACKEND_OBJECTS[{requested!r}] is a {type(chosen).__name__} named "
+                    f"{getattr(chosen, 'name', None)!r}: register a backend under its name (set the class "
+                    f"attribute name = {requested!r})")
             reason = chosen.refusal(self, values)
             if reason:
                 raise CycleError(f"backend={requested!r} cannot evaluate this cycle: {reason}")
@@ -298,7 +349,7 @@ def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:
     return value if np.shape(value) == shape else np.broadcast_to(value, shape)
 
 
-__all__ = ["CycleModel", "METHODS", "BACKENDS"]
+__all__ = ["CycleModel", "METHODS", "BACKENDS", "CLOSED_FORM_BACKENDS", "backend_names", "check_backend"]
 
 
 def _finite(solution: Any) -> bool:

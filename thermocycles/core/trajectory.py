@@ -39,6 +39,7 @@ from ..closed_forms.otto_oscillator import bose_occupation
 from ..errors import CycleError, ParameterError
 from .context import Schedule, StrokeContext
 from .linear_map import LinearMap, dot, matvec
+from .model import check_backend
 from .periodic import solve_periodic
 
 #: default number of fractions per stroke (0 and 1 included)
@@ -276,8 +277,9 @@ def stroke_paths(model: Any, values: Mapping[str, Any] | None = None, *, backend
         The cycle's core model (``cycle.model``).
     values : mapping, optional
         Natural-unit parameter values (the cycle's own if None).
-    backend : {"auto", "populations", "density_matrix"}
-        The state space (the untruncated oscillator has none: its closed form of the mean occupation).
+    backend : str
+        The state space: "auto" or a name in :data:`thermocycles.extend.BACKEND_OBJECTS` (the
+        untruncated oscillator has none: its closed form of the mean occupation).
     points : int
         Fractions per stroke (>= 2), evenly spaced from 0 to 1.
 
@@ -300,6 +302,7 @@ def stroke_paths(model: Any, values: Mapping[str, Any] | None = None, *, backend
     """
     if int(points) != points or points < 2:
         raise ParameterError(f"stroke_paths: points must be an integer >= 2; got {points!r}")
+    check_backend(backend, "stroke_paths backend")
     values = model.defaults if values is None else values
     fractions = np.linspace(0.0, 1.0, int(points))
     if model.substance.n_levels is None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import attrs
 
-from ..core.model import CycleModel
+from ..core.model import CycleModel, check_backend
 from ..core.performance import Performance
 from ..errors import CycleError, ParameterError, brief
 from .parameters import ParameterSpec, build_parameter_table
@@ -175,11 +175,15 @@ class Cycle:
             "auto" uses a closed form where one applies (the two-level Otto cycle), else the
             generic path (stroke maps and one direct solve for the periodic state). Both give the
             same numbers to round-off.
-        backend : {"auto", "populations", "density_matrix"}
-            State space of the generic path: level populations (exact when the substance's
-            Hamiltonians commute) or the density matrix. "auto" takes populations when the
-            substance commutes and every stroke serves it, the density matrix otherwise.
+        backend : str
+            State space of the generic path: "populations", the level populations (exact when the
+            substance's Hamiltonians commute), "density_matrix", or the name of a backend added to
+            :data:`thermocycles.extend.BACKEND_OBJECTS` in this process. "auto" takes the first of
+            them that accepts the cycle: populations when the substance commutes and every stroke
+            serves it, the density matrix otherwise. A closed form answers only for "auto" and
+            "populations"; a backend asked for by another name evaluates the cycle itself.
         """
+        check_backend(backend, "Cycle.performance backend")
         return self.model.evaluate(method=method, backend=backend, units=True)
 
     def _check_new_values(self, specs: dict[str, ParameterSpec], values: dict[str, Any]) -> dict[str, Any]:

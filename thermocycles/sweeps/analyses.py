@@ -49,7 +49,7 @@ from ..units import (
     is_quantity,
 )
 from .grid import short_unit_text
-from .outputs import natural_unit, si_unit
+from .outputs import check_backend_here, natural_unit, si_unit
 
 Flat = tuple[dict[str, Any], dict[str, str]]
 
@@ -212,7 +212,12 @@ def run_one(analysis: Any, cycle: Cycle) -> Any:
 
 def run_points(cycle: Cycle, analysis: Any, points: Sequence[Mapping[str, Any]]) -> list[Any]:
     """Run the analysis at each point: ``(values, units)``, or ``(None, message)`` where a
-    ThermocyclesError was raised (any other exception propagates). The task a sweep ships."""
+    ThermocyclesError was raised (any other exception propagates). The task a sweep ships.
+
+    An analysis whose ``backend`` this process has not registered (a user's backend, in a worker
+    that does not know it) raises at once, for the whole sweep (see ``check_backend_here``)."""
+    backend = getattr(analysis, "backend", None)
+    check_backend_here(backend, f"{type(analysis).__name__}.backend")
     out: list[Any] = []
     for point in points:
         try:

@@ -6,6 +6,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ..core.model import CLOSED_FORM_BACKENDS, check_backend
 from ..errors import ParameterError, ThermocyclesError
 from ..spec.cycle import Cycle
 from ..units import Q_
@@ -68,7 +69,15 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
         Instead of ``grid``: scattered points, one value per point for each parameter (equal
         lengths), along one dimension ``point``.
     method, backend : str
-        Evaluation path and state space (see :meth:`thermocycles.Cycle.performance`).
+        Evaluation path and state space (see :meth:`thermocycles.Cycle.performance`). ``backend``
+        may name a backend added to :data:`thermocycles.extend.BACKEND_OBJECTS`; on an executor
+        every worker process must know it too. A worker forked from this process after the
+        registration inherits it (a local pool on Linux with Python < 3.14); a spawned or
+        forkserver worker (macOS, Windows, Python >= 3.14) or a Dask worker starts with the
+        built-in backends only and must register it itself, e.g. with
+        ``concurrent.futures.ProcessPoolExecutor(initializer=f)``, ``f`` a module-level function
+        that registers it (Dask: ``client.run(f)``). Otherwise the sweep raises a ParameterError
+        that says so. The same holds for the ``backend`` field of an analysis.
 
     Returns
     -------
@@ -95,6 +104,10 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
         import xarray  # noqa: F401, PLC0415 - optional dependency
     except ImportError:
         raise ImportError(_INSTALL) from None
+    if analysis is None:
+        check_backend(backend, "sweep backend")
+    elif isinstance(getattr(analysis, "backend", None), str):  # registered since the analysis was made?
+        check_backend(analysis.backend, f"{type(analysis).__name__}.backend")
     g = parse(cycle, grid, points)
     if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer))
                                    or chunk_size < 1):
@@ -111,17 +124,16 @@ def sweep(cycle: Cycle, grid: Mapping[str, Any] | None = None, outputs: Sequence
 
 def default_chunk_size(cycle: Cycle, values: Mapping[str, Any], method: str = "auto", backend: str = "auto") -> int:
     """Points per vectorised call: :data:`CHUNK_POINTS` for a closed form or a two-level state,
-    fewer for larger state spaces (the generic path holds a d x d map per point and stroke, d = N
-    on populations, N^2 on density matrices)."""
+    fewer for larger state spaces (the generic path holds a d x d map per point and stroke, d the
+    backend's dimension: N on populations, N^2 on density matrices)."""
     model = cycle.model
-    if method != "linear_algebra" and backend != "density_matrix" and model.closed_form is not None:
+    if method != "linear_algebra" and backend in CLOSED_FORM_BACKENDS and model.closed_form is not None:
         return CHUNK_POINTS
     try:
         chosen = model.choose_backend(values, backend)
+        d = int(chosen.dimension(model.substance.n_levels or 1))
     except ThermocyclesError:
         return CHUNK_POINTS
-    n = model.substance.n_levels or 1
-    d = n if chosen.name == "populations" else n * n
     return max(1, min(CHUNK_POINTS, _CHUNK_NUMBERS // (d * d)))
 
 

@@ -13,10 +13,12 @@ Units convention (the ``units`` attribute of every numeric variable and coordina
 
 from __future__ import annotations
 
+import os
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from ..core.model import backend_names
 from ..core.modes import Mode
 from ..errors import ParameterError, ThermocyclesError
 from ..spec.cycle import Cycle
@@ -134,12 +136,29 @@ def evaluate_chunk(cycle: Cycle, outputs: Sequence[str], values: Mapping[str, An
 
     This runs in the worker: ``cycle`` arrives as its specification and is compiled here.
     """
+    check_backend_here(backend, "sweep backend")
     model = cycle.model
     try:
         perf = model.evaluate(model.values(values), method=method, backend=backend)
     except ThermocyclesError:  # some point of the block has no answer: find which, keep the others
         return _point_by_point(model, outputs, values, method, backend)
     return {name: figure(perf, name) for name in outputs}
+
+
+def check_backend_here(backend: Any, where: str) -> None:
+    """In a task: raise a ParameterError, saying why, if ``backend`` names a backend that this
+    process has not registered (the sweep checked the name in the process that started it, so
+    this is a worker that does not know a user's backend). Raised outside the per-point error
+    handling, so the sweep stops with it instead of failing at every point."""
+    if not isinstance(backend, str) or backend in backend_names():
+        return
+    raise ParameterError(
+        f"{where} {backend!r} is not registered in this process (pid {os.getpid()}, running sweep tasks), "
+        f"which knows {', '.join(map(repr, backend_names()))}: a backend added to "
+        f"thermocycles.extend.BACKEND_OBJECTS is known only in the process that added it and in processes "
+        f"forked from it afterwards. Register it in every worker, e.g. executor="
+        f"concurrent.futures.ProcessPoolExecutor(initializer=f), f a module-level function that registers it "
+        f"(Dask: client.run(f)), or sweep with executor=None")
 
 
 def _point_by_point(model: Any, outputs: Sequence[str], values: Mapping[str, Any], method: str,
@@ -165,5 +184,5 @@ def _point_by_point(model: Any, outputs: Sequence[str], values: Mapping[str, Any
     return result
 
 
-__all__ = ["DEFAULTS", "FIGURES", "check_outputs", "default_outputs", "evaluate_chunk", "figure_table",
-           "natural_unit", "si_unit", "unit_text"]
+__all__ = ["DEFAULTS", "FIGURES", "check_backend_here", "check_outputs", "default_outputs", "evaluate_chunk",
+           "figure_table", "natural_unit", "si_unit", "unit_text"]
