@@ -12,7 +12,6 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 
-import attrs
 import numpy as np
 import pytest
 
@@ -102,8 +101,6 @@ def test_low_dissipation_analysis_accepts_the_name(mine):
     assert analysis.backend == "mine"
 
 
-@pytest.mark.skipif("backend" not in attrs.fields_dict(tc.Optimizer),
-                    reason="the Optimizer takes no backend= yet (it evaluates with backend='auto')")
 def test_optimizer_by_name(mine, fridge):
     variables = {"tau_c": (1e-2, 10.0), "tau_h": (1e-2, 10.0)}
     own = tc.Optimizer(objective="chi", variables=variables, n_starts=8, backend="mine").run(fridge)
@@ -162,6 +159,12 @@ def test_cli_backend_by_name(mine, tmp_path, capsys):
     assert cli.main(["evaluate", str(path), "--backend", "gpu"]) == 2
     err = capsys.readouterr().err
     assert "--backend must be one of 'auto', 'populations', 'density_matrix', 'mine'" in err and "got 'gpu'" in err
+    Mine.calls = 0
+    assert cli.main(["optimize", str(path), "--objective", "chi", "--vary", "tau_c=0.1:2", "--starts", "4",
+                     "--json", "--backend", "mine"]) == 0
+    assert Mine.calls > 0 and '"success": true' in capsys.readouterr().out
+    assert cli.main(["optimize", str(path), "--objective", "chi", "--vary", "tau_c=0.1:2", "--backend", "gpu"]) == 2
+    assert "--backend must be one of" in capsys.readouterr().err
 
 
 # -- messages -----------------------------------------------------------------------------------
@@ -175,6 +178,8 @@ REGISTERED = r"must be one of 'auto', 'populations', 'density_matrix' \(\"auto\"
     (lambda cycle, b: cycle.model.evaluate(backend=b), r"^backend "),
     (lambda cycle, b: tc.IrreversibleAnalysis(backend=b), r"IrreversibleAnalysis.backend "),
     (lambda cycle, b: tc.LowDissipationAnalysis(backend=b), r"LowDissipationAnalysis.backend "),
+    (lambda cycle, b: tc.Optimizer(objective="chi", variables={"tau_c": (0.1, 1.0)}, backend=b),
+     r"Optimizer.backend "),
     (lambda cycle, b: stroke_paths(cycle.model, backend=b), r"stroke_paths backend "),
     (lambda cycle, b: cycle.model.choose_backend(cycle.model.defaults, b), r"^backend "),
 ])

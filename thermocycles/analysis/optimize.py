@@ -30,6 +30,7 @@ import numpy as np
 import scipy.optimize
 
 from ..core.finite_differences import Stencil, richardson
+from ..core.model import check_backend
 from ..core.performance import Performance
 from ..errors import AnalysisError, CycleError, DimensionError, ParameterError, brief, clip
 from ..progress import ProgressBar, wanted
@@ -303,6 +304,10 @@ class Optimizer:
         0 to 2**32 - 1.
     options : dict, optional
         Passed to the scipy routine (a mapping of option names).
+    backend : str
+        State space of every evaluation: ``"auto"`` (the closed form where one applies, else the
+        first backend that serves the cycle) or a name in
+        :data:`thermocycles.extend.BACKEND_OBJECTS`, a user's backend included.
     cycle : Cycle, optional
         If given, the variable names and bounds are checked against it now, and ``run()`` needs
         no argument.
@@ -339,10 +344,12 @@ class Optimizer:
     scale: dict[str, str] = attrs.field(factory=dict, converter=_scale_from)
     seed: int = attrs.field(default=0, converter=_seed_from)
     options: dict[str, Any] = attrs.field(factory=dict, converter=_options_from)
+    backend: str = "auto"
     cycle: Cycle | None = attrs.field(default=None, eq=False, repr=False, validator=_cycle_check)
     progress: bool | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        check_backend(self.backend, "Optimizer.backend")
         if not (self.sense is None or (isinstance(self.sense, str) and self.sense in ("max", "min"))):
             raise ParameterError(f"Optimizer.sense must be 'max', 'min' or None; got {brief(self.sense)}")
         if not (isinstance(self.method, str) and self.method in METHODS):
@@ -406,7 +413,7 @@ class Optimizer:
             upper.append(hi_n)
             log.append(how == "log")
         if isinstance(self.objective, str):
-            mode = _mode(cycle) if self.objective in _objectives.BY_MODE else None
+            mode = _mode(cycle, self.backend) if self.objective in _objectives.BY_MODE else None
             objective = _objectives.get(self.objective, mode=mode)
         else:
             objective = self.objective
@@ -419,7 +426,7 @@ class Optimizer:
         if not mask:
             constraints += objective.domain_constraints()
         return _Problem(model, tuple(self.variables), np.array(lower), np.array(upper),
-                        np.array(log), objective, sense, constraints, mask, n_user)
+                        np.array(log), objective, sense, constraints, mask, n_user, self.backend)
 
     def _bound(self, cycle: Cycle, name: str, value: Any, which: str) -> float:
         spec = cycle.model.specs[name]
@@ -459,7 +466,8 @@ class Optimizer:
             raise ParameterError("Optimizer.run needs a cycle (or build the Optimizer with cycle=...)")
         problem = self._problem(cycle)
         if cycle.model.substance.n_levels is None and cycle.model.closed_form is None:
-            cycle.model.choose_backend(cycle.model.defaults)  # an untruncated substance: raises, saying why
+            # an untruncated substance: raises, saying why
+            cycle.model.choose_backend(cycle.model.defaults, self.backend)
         start = problem.to_unit(np.array([cycle.model.defaults[n] for n in problem.names], dtype=float))
         problem.has_units = cycle.has_units
         if cycle.has_units:
@@ -619,7 +627,7 @@ class Optimizer:
         specs = cycle.model.specs
         x = {n: (specs[n].kind.like(float(v), specs[n].value) if cycle.has_units else float(v))
              for n, v in zip(names, x_nat)}
-        perf_nat = cycle.model.evaluate(cycle.model.values(dict(zip(names, x_nat))))
+        perf_nat = problem.evaluate(cycle.model.values(dict(zip(names, x_nat))))
         value_nat = float(problem.objective(perf_nat))
         notes = [message]
         codes = [] if ok else [1]
@@ -720,9 +728,9 @@ def _text(message: Any) -> str:
     return "; ".join(map(str, message)) if isinstance(message, (list, tuple)) else str(message)
 
 
-def _mode(cycle: Cycle) -> Any:
+def _mode(cycle: Cycle, backend: str) -> Any:
     try:
-        return cycle.model.evaluate().mode
+        return cycle.model.evaluate(backend=backend).mode
     except Exception:
         return None
 
@@ -732,8 +740,9 @@ class _Problem:
 
     def __init__(self, model: Any, names: tuple[str, ...], lower: np.ndarray, upper: np.ndarray,
                  log: np.ndarray, objective: Objective, sense: str, constraints: tuple[Constraint, ...],
-                 mask_domain: bool, n_user: int):
+                 mask_domain: bool, n_user: int, backend: str = "auto"):
         self.model = model
+        self.evaluate: Callable[..., Performance] = functools.partial(model.evaluate, backend=backend)
         self.names = names
         self.lower, self.upper, self.log = lower, upper, log
         self.objective = objective
@@ -785,7 +794,7 @@ class _Problem:
         self.n_evaluations += len(z)
         with np.errstate(all="ignore"):
             try:
-                f, margins = self._figures(self.model.evaluate(values), values, len(z))
+                f, margins = self._figures(self.evaluate(values), values, len(z))
             except CycleError:  # some points have no periodic state: they are infeasible
                 f, margins = self._pointwise(values, len(z))
         f = np.where(np.isfinite(f), self.sign * f, np.inf)
@@ -794,11 +803,11 @@ class _Problem:
         return f, margins
 
     def _figures(self, perf: Performance, values: Mapping[str, Any], n: int) -> tuple[np.ndarray, list]:
-        f = _batched(self.objective, perf, self.model, values, n,
+        f = _batched(self.objective, perf, self.evaluate, values, n,
                      f"Optimizer.objective ({self.objective.name})", self.names)
         if self.mask_domain:
             f = np.where(self.objective.in_domain(perf), f, np.nan)
-        return f, [_batched(c, perf, self.model, values, n, f"Optimizer.constraints ({c.description})",
+        return f, [_batched(c, perf, self.evaluate, values, n, f"Optimizer.constraints ({c.description})",
                             self.names) for c in self.constraints]
 
     def _pointwise(self, values: Mapping[str, Any], n: int) -> tuple[np.ndarray, list]:
@@ -807,7 +816,7 @@ class _Problem:
         for k in range(n):
             point = {name: (v[k] if np.ndim(v) else v) for name, v in values.items()}
             try:
-                fk, mk = self._figures(self.model.evaluate(point), point, 1)
+                fk, mk = self._figures(self.evaluate(point), point, 1)
             except CycleError:
                 continue
             f[k] = fk[0]
@@ -1063,8 +1072,8 @@ class _Problem:
 _BIG = 1e6  # margins are divided by their scale: O(1) where it matters; 1e300 overflows trust-constr
 
 
-def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, Any], n: int,
-             what: str = "objective", names: tuple[str, ...] = ()) -> np.ndarray:
+def _batched(fn: Callable, perf: Performance, evaluate: Callable[..., Performance], values: Mapping[str, Any],
+             n: int, what: str = "objective", names: tuple[str, ...] = ()) -> np.ndarray:
     """``fn(perf)`` as an array of n real values; falls back to point-by-point for scalar-only
     callables. A callable that raises, or returns None, complex numbers, text or the wrong number
     of values, is reported naming the point (natural units) and what it returned. NaN is a value:
@@ -1091,7 +1100,7 @@ def _batched(fn: Callable, perf: Performance, model: Any, values: Mapping[str, A
     rows = []
     for k in range(n):
         point = {name: (v[k] if np.ndim(v) else v) for name, v in values.items()}
-        perf_k = model.evaluate(point)  # a CycleError here: the point has no periodic state
+        perf_k = evaluate(point)  # a CycleError here: the point has no periodic state
         try:
             raw = fn(perf_k)
         except Exception as exc:

@@ -21,6 +21,7 @@ from ._common import (
     stage,
     table,
 )
+from .evaluate import check_backend_option
 
 
 def add_parser(sub: Any) -> argparse.ArgumentParser:
@@ -38,6 +39,9 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
                    help="print one JSON object (thermocycles.io.to_dict of the OptimizationResult) and "
                         "nothing else")
     p.add_argument("--save-optimum", metavar="OUT", help="write the optimal cycle to a cycle file (.toml or .json)")
+    p.add_argument("--backend", default="auto", metavar="{auto,populations,density_matrix,...}",
+                   help="state space of every evaluation (default auto): a built-in backend or one a plugin "
+                        "registered in thermocycles.extend.BACKEND_OBJECTS")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="a progress bar on standard error (default: only in a terminal)")
     return p
@@ -76,7 +80,7 @@ def build_optimizer(cycle: Any, args: argparse.Namespace, progress: Any = None) 
 
         return Optimizer(objective=args.objective, variables=variables, sense=args.sense,
                          constraints=args.constraint, method=args.optimizer_method, n_starts=args.starts,
-                         seed=args.seed, progress=progress, cycle=cycle)
+                         seed=args.seed, progress=progress, cycle=cycle, backend=args.backend)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -84,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save_optimum is not None:
         check_output(args.save_optimum, (".toml", ".json"), "--save-optimum")
     cycle = apply_sets(load_cycle(args.file), args.set)
+    check_backend_option(args)
     optimizer = build_optimizer(cycle, args, progress=args.progress)
     with stage(COMPUTATION_FAILED):
         result = optimizer.run(cycle)
