@@ -190,7 +190,8 @@ class PopulationSwap(tc.Stroke):
 
     def population_map(self, ctx: tc.StrokeContext) -> tc.LinearMap:
         swap = np.array([[-1.0, 1.0], [1.0, -1.0]])
-        return tc.LinearMap(deviation=swap, work=np.zeros(2), duration=np.asarray(ctx["duration"]))
+        work = ctx.energies(ctx["control"]) @ swap  # the energy the swap adds (the first law is checked)
+        return tc.LinearMap(deviation=swap, work=work, duration=np.asarray(ctx["duration"]))
 
 
 def swap_cycle(substance: tc.Substance) -> tc.Cycle:

@@ -217,8 +217,9 @@ class PopulationSwap(Stroke):
 
     def population_map(self, ctx):
         n = ctx.n_levels
-        return LinearMap(deviation=np.eye(n)[::-1] - np.eye(n), work=np.zeros(n),
-                         duration=np.asarray(ctx["duration"], dtype=float))
+        deviation = np.eye(n)[::-1] - np.eye(n)
+        work = ctx.energies(ctx["control"]) @ deviation  # the energy the swap adds (the first law is checked)
+        return LinearMap(deviation=deviation, work=work, duration=np.asarray(ctx["duration"], dtype=float))
 
 
 def test_user_strokes_composite_is_cut_on_one_clock_and_a_population_map_is_not_resolved():

@@ -20,6 +20,7 @@ from ..base import Backend, BackendContext, Corner, SubstanceView, expand, label
 from ..ramp import time_ordered
 from ..rates import contacts, pauli_rates, weighted_rates
 from . import kernels
+from .first_law import check_first_law
 
 
 class PopulationContext(BackendContext):
@@ -134,9 +135,11 @@ class PopulationBackend(Backend):
                                  label(model.strokes[k]))
 
     def stroke_map(self, stroke: Any, ctx: StrokeContext) -> LinearMap:
-        if stroke.describes_evolution():
+        if stroke.describes_evolution():  # built from relax/follow/drive/ramp: first law by construction
             return stroke.evolution(ctx)
-        return stroke.population_map(ctx)
+        m = stroke.population_map(ctx)
+        check_first_law(stroke, ctx, m)  # hand-built: its heat and work rows are checked (see first_law)
+        return m
 
     def gap(self, a: Reference, b: Reference) -> np.ndarray:
         la, lb = a.label, b.label
