@@ -344,7 +344,15 @@ def optimal_frequencies(eps_c: Any, *, rtol: float = 1e-13, max_iter: int = 60) 
     Parameters
     ----------
     eps_c : array_like
-        Carnot COPs, each in :data:`EPS_C_RANGE` = [1e-12, 1e12]; other values raise ParameterError.
+        Carnot COPs (a scalar or a 1-d sequence), each in :data:`EPS_C_RANGE` = [1e-12, 1e12];
+        other values raise ParameterError.
+
+    Returns
+    -------
+    OptimalFrequencies
+        One-dimensional arrays, one entry per Carnot COP (a scalar ``eps_c`` gives arrays of shape
+        ``(1,)``: take ``r.eps_star[0]``): ``u = beta_c w_a``, ``v = beta_h w_b``, ``eps_star`` and
+        ``converged`` per entry.
 
     Examples
     --------
