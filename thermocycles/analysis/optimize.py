@@ -465,7 +465,7 @@ class Optimizer:
         if cycle is None:
             raise ParameterError("Optimizer.run needs a cycle (or build the Optimizer with cycle=...)")
         problem = self._problem(cycle)
-        if cycle.model.substance.n_levels is None and cycle.model.closed_form is None:
+        if cycle.model.substance.n_levels is None and cycle.model.closed_form_for("auto", self.backend) is None:
             # an untruncated substance: raises, saying why
             cycle.model.choose_backend(cycle.model.defaults, self.backend)
         start = problem.to_unit(np.array([cycle.model.defaults[n] for n in problem.names], dtype=float))

@@ -31,9 +31,6 @@ from .performance import Performance, StrokeRecord
 from .periodic import solve_periodic
 
 METHODS = ("auto", "closed_form", "linear_algebra")
-#: the built-in backend names and "auto"; ``backend=`` accepts :func:`backend_names`, which also
-#: holds the backends added to :data:`thermocycles.extend.BACKEND_OBJECTS`
-BACKENDS = ("auto", "populations", "density_matrix")
 #: the ``backend=`` values under which a closed form may answer (a closed form is a result on the
 #: level populations; a backend asked for by any other name evaluates the cycle itself)
 CLOSED_FORM_BACKENDS = ("auto", "populations")
@@ -182,7 +179,7 @@ class CycleModel:
         if method not in METHODS:
             raise ParameterError(f"method must be one of {METHODS}; got {method!r}")
         check_backend(backend)
-        closed = self.closed_form if method != "linear_algebra" and backend in CLOSED_FORM_BACKENDS else None
+        closed = self.closed_form_for(method, backend)
         if method == "closed_form" and closed is None:
             if self.substance.n_levels is None:
                 self.choose_backend(values, backend)  # raises: says why (an untruncated substance)
@@ -200,6 +197,12 @@ class CycleModel:
         if units:
             perf = perf.with_units(self.has_units)
         return perf
+
+    def closed_form_for(self, method: str, backend: str) -> Callable[..., Performance] | None:
+        """The closed form that ``evaluate(method=method, backend=backend)`` takes, or None (none is
+        registered for this structure, ``method="linear_algebra"``, or a backend other than
+        :data:`CLOSED_FORM_BACKENDS` is asked for)."""
+        return self.closed_form if method != "linear_algebra" and backend in CLOSED_FORM_BACKENDS else None
 
     def choose_backend(self, values: Mapping[str, Any], requested: str = "auto") -> Any:
         """The backend object that evaluates these values (raises with the reason if none can).
@@ -349,7 +352,7 @@ def _to_shape(value: Any, shape: tuple[int, ...]) -> Any:
     return value if np.shape(value) == shape else np.broadcast_to(value, shape)
 
 
-__all__ = ["CycleModel", "METHODS", "BACKENDS", "CLOSED_FORM_BACKENDS", "backend_names", "check_backend"]
+__all__ = ["CycleModel", "METHODS", "CLOSED_FORM_BACKENDS", "backend_names", "check_backend"]
 
 
 def _finite(solution: Any) -> bool:

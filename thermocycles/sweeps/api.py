@@ -6,7 +6,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..core.model import CLOSED_FORM_BACKENDS, check_backend
+from ..core.model import check_backend
 from ..errors import ParameterError, ThermocyclesError
 from ..spec.cycle import Cycle
 from ..units import Q_
@@ -127,7 +127,7 @@ def default_chunk_size(cycle: Cycle, values: Mapping[str, Any], method: str = "a
     fewer for larger state spaces (the generic path holds a d x d map per point and stroke, d the
     backend's dimension: N on populations, N^2 on density matrices)."""
     model = cycle.model
-    if method != "linear_algebra" and backend in CLOSED_FORM_BACKENDS and model.closed_form is not None:
+    if model.closed_form_for(method, backend) is not None:
         return CHUNK_POINTS
     try:
         chosen = model.choose_backend(values, backend)
